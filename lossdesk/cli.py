@@ -1,0 +1,181 @@
+"""Command line: parse and check every option before any window opens.
+
+Bad input exits with status 2 and one line on stderr. The listing options answer
+without loading Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from . import __version__
+from .model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
+from .model.dataset import DEFAULT_PRESET, Dataset
+
+TABS = ("regression",)
+FUTURE_TABS = ("compare", "classification", "descent")
+DEFAULT_SIZE = (1366, 768)
+
+
+class UsageError(Exception):
+    """A command-line problem, reported as one line and exit status 2."""
+
+
+@dataclass
+class LaunchOptions:
+    """Everything the window needs from the command line, already validated."""
+
+    dataset: Dataset
+    loss: str = "mse"
+    params: dict[str, float] = field(default_factory=dict)
+    optimizer: str = "gd"
+    lr: float | None = None
+    steps: int = 0
+    tab: str = "regression"
+    screenshot: Path | None = None
+    size: tuple[int, int] = DEFAULT_SIZE
+    noise: float | None = None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="lossdesk",
+        description="See what a loss function does: every point's error, the cost, "
+        "the loss surface and gradient descent rolling down it.",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--dataset", metavar="FILE.csv", help="open a CSV data set (header x,y)")
+    src.add_argument("--preset", metavar="NAME", help=f"start on a built-in data set (default {DEFAULT_PRESET})")
+    p.add_argument("--loss", metavar="NAME", default=None, help="the loss to select (default mse)")
+    p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],
+                   help="a loss parameter such as delta=1.5 (Huber) or tau=0.9 (quantile); repeatable")
+    p.add_argument("--optimizer", metavar="NAME", action="append", default=[],
+                   help=f"the optimizer ({', '.join(OPTIMIZERS)})")
+    p.add_argument("--lr", metavar="X", type=str, help="learning rate, a number > 0")
+    p.add_argument("--steps", metavar="K", type=str, default="0",
+                   help="descent steps to run before showing (or capturing) the window")
+    p.add_argument("--tab", metavar="NAME", default="regression",
+                   help="the tab to show: " + ", ".join(TABS))
+    p.add_argument("--screenshot", metavar="OUT.png",
+                   help="render the window to a PNG and exit (works without a display)")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    p.add_argument("--list-presets", action="store_true", help="list the built-in data sets and exit")
+    p.add_argument("--list-losses", action="store_true", help="list the losses and exit")
+    p.add_argument("--version", action="version", version=f"lossdesk {__version__}")
+    return p
+
+
+def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
+    """Validated options, or the text to print for a listing option."""
+    args = build_parser().parse_args(list(argv))
+    if args.list_losses:
+        return "\n".join(
+            f"{name:<11} {loss.title} [{loss.task}]  {loss.formula}" for name, loss in LOSSES.items()
+        )
+    if args.list_presets:
+        return "\n".join(f"{name:<14} {p.task:<15} {p.description}" for name, p in PRESETS.items())
+
+    if args.tab not in TABS:
+        if args.tab in FUTURE_TABS:
+            raise UsageError(f"the {args.tab} tab is not in this version yet; use --tab regression")
+        raise UsageError(f"unknown tab {args.tab!r}; choose one of {', '.join(TABS)}")
+
+    try:
+        if args.dataset:
+            dataset = read_csv(args.dataset)
+        else:
+            dataset = make_preset(args.preset or DEFAULT_PRESET)
+    except DatasetError as exc:
+        raise UsageError(str(exc)) from None
+    if dataset.task != "regression":
+        raise UsageError(
+            f"{dataset.name} is a classification data set; the regression tab needs x,y points"
+        )
+
+    loss_name = (args.loss or "mse").lower()
+    if loss_name not in LOSSES:
+        raise UsageError(f"unknown loss {args.loss!r}; choose one of {', '.join(LOSSES)}")
+    loss = LOSSES[loss_name]
+    if loss.task != "regression":
+        raise UsageError(f"{loss.title} is for classification; the regression tab takes "
+                         + ", ".join(n for n, l in LOSSES.items() if l.task == "regression"))
+    raw_params: dict[str, str] = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--param takes NAME=VALUE, not {item!r}")
+        raw_params[name.strip()] = value.strip()
+    try:
+        params = loss.resolve_params(raw_params) if raw_params else {}
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    names = [n.strip().lower() for item in args.optimizer for n in item.split(",") if n.strip()]
+    for n in names:
+        if n not in OPTIMIZERS:
+            raise UsageError(f"unknown optimizer {n!r}; choose one of {', '.join(OPTIMIZERS)}")
+    optimizer = names[0] if names else "gd"
+
+    lr = None
+    if args.lr is not None:
+        try:
+            lr = float(args.lr)
+        except ValueError:
+            raise UsageError(f"--lr must be a number, not {args.lr!r}") from None
+        if not (math.isfinite(lr) and lr > 0):
+            raise UsageError(f"--lr must be a number greater than 0, not {args.lr}")
+    try:
+        steps = int(args.steps)
+    except ValueError:
+        raise UsageError(f"--steps must be a whole number, not {args.steps!r}") from None
+    if not 0 <= steps <= 1_000_000:
+        raise UsageError("--steps must be between 0 and 1000000")
+
+    size = DEFAULT_SIZE
+    if args.size:
+        w, sep, h = args.size.lower().partition("x")
+        try:
+            size = (int(w), int(h))
+        except ValueError:
+            raise UsageError(f"--size takes WIDTHxHEIGHT such as 1366x768, not {args.size!r}") from None
+        if not (320 <= size[0] <= 8192 and 240 <= size[1] <= 8192):
+            raise UsageError("--size must be between 320x240 and 8192x8192")
+
+    shot = None
+    if args.screenshot:
+        shot = Path(args.screenshot)
+        if not shot.parent.exists():
+            raise UsageError(f"cannot write {shot}: the folder {shot.parent} does not exist")
+        if shot.suffix.lower() != ".png":
+            raise UsageError("--screenshot writes a PNG; give a file name ending in .png")
+
+    return LaunchOptions(dataset, loss_name, params, optimizer, lr, steps, args.tab, shot, size)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        options = parse_options(argv)
+    except UsageError as exc:
+        print(f"lossdesk: error: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(options, str):
+        print(options)
+        return 0
+    from .qt.app import run  # Qt loads only when a window is wanted
+
+    return run(options)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

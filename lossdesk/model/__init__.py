@@ -1,0 +1,79 @@
+"""lossdesk's model layer: data sets, losses, predictors, surfaces, optimizers.
+
+Pure numpy and the standard library; importing it never loads Qt, so it works the
+same from a script, a notebook or the app::
+
+    from lossdesk.model import LOSSES, best_line, make_preset
+    data = make_preset("outliers")
+    best_line(data.x, data.y, "huber", delta=1.0)
+"""
+
+from .dataset import (
+    DEFAULT_PRESET,
+    PRESETS,
+    ClassificationData,
+    Dataset,
+    DatasetError,
+    RegressionData,
+    make_preset,
+    parse_csv,
+    read_csv,
+    to_csv_text,
+    write_csv,
+)
+from .descent import DescentResult, DescentRun, run_descent
+from .fitting import best_constant, best_line
+from .losses import (
+    BINARY_LOSSES,
+    LOSSES,
+    MULTICLASS_LOSSES,
+    REGRESSION_LOSSES,
+    Loss,
+    get_loss,
+    sigmoid,
+    softmax,
+)
+from .objective import Objective, line_objective
+from .optimizers import OPTIMIZERS, Optimizer, OptimizerState, make_optimizer
+from .predictors import Line, Logistic, Softmax, softmax_classifier
+from .surface import brute_force_line_surface, line_loss_surface, parameter_surface
+
+__all__ = [
+    "BINARY_LOSSES",
+    "DEFAULT_PRESET",
+    "LOSSES",
+    "MULTICLASS_LOSSES",
+    "OPTIMIZERS",
+    "PRESETS",
+    "REGRESSION_LOSSES",
+    "ClassificationData",
+    "Dataset",
+    "DatasetError",
+    "DescentResult",
+    "DescentRun",
+    "Line",
+    "Logistic",
+    "Loss",
+    "Objective",
+    "Optimizer",
+    "OptimizerState",
+    "RegressionData",
+    "Softmax",
+    "best_constant",
+    "best_line",
+    "brute_force_line_surface",
+    "get_loss",
+    "line_loss_surface",
+    "line_objective",
+    "make_optimizer",
+    "make_preset",
+    "parameter_surface",
+    "parse_csv",
+    "read_csv",
+    "run_descent",
+    "sigmoid",
+    "softmax",
+    "softmax_classifier",
+    "to_csv_text",
+    "write_csv",
+]

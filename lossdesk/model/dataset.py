@@ -1,0 +1,424 @@
+"""Data sets: immutable, validated values; seeded presets; CSV read and write.
+
+* ``RegressionData``: x and y, one number each per point.
+* ``ClassificationData``: features x of shape (n, 1) or (n, 2) and integer labels
+  0 … K−1.
+
+Values never change in place: editing methods return a new data set, so an undo
+history can keep the old ones. Arrays are stored read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+import numpy as np
+
+
+class DatasetError(ValueError):
+    """A data set or a data file is not valid; the message says where and why."""
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str = field(default="untitled", kw_only=True)
+    task: ClassVar[str] = ""
+
+    @property
+    def n(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def column(self, name: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def with_value(self, row: int, column: str, value: float) -> Dataset:
+        """A copy with one cell changed."""
+        cols = {c: np.array(self.column(c), dtype=float) for c in self.column_names}
+        self._check_row(row)
+        cols[column][row] = value
+        return self._rebuild(cols)
+
+    def with_row(self, row: int, values: dict[str, float]) -> Dataset:
+        """A copy with one point's values changed."""
+        cols = {c: np.array(self.column(c), dtype=float) for c in self.column_names}
+        self._check_row(row)
+        for c, v in values.items():
+            cols[c][row] = v
+        return self._rebuild(cols)
+
+    def with_added(self, values: dict[str, float], at: int | None = None) -> Dataset:
+        """A copy with one more point (at the end, or before row ``at``)."""
+        at = self.n if at is None else int(at)
+        cols = {
+            c: np.insert(np.asarray(self.column(c), dtype=float), at, float(values[c]))
+            for c in self.column_names
+        }
+        return self._rebuild(cols)
+
+    def without(self, row: int) -> Dataset:
+        """A copy without one point; a data set keeps at least one point."""
+        self._check_row(row)
+        if self.n <= 1:
+            raise DatasetError("a data set needs at least one point, so the last one stays")
+        cols = {c: np.delete(np.asarray(self.column(c)), row) for c in self.column_names}
+        return self._rebuild(cols)
+
+    def row(self, row: int) -> dict[str, float]:
+        self._check_row(row)
+        return {c: float(self.column(c)[row]) for c in self.column_names}
+
+    def _rebuild(self, columns: dict[str, Any]) -> Dataset:
+        return self.from_columns(columns, name=self.name)
+
+    def _check_row(self, row: int) -> None:
+        if not 0 <= row < self.n:
+            raise DatasetError(f"there is no point {row}; the data set has {self.n}")
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, Any], name: str = "untitled") -> Dataset:
+        raise NotImplementedError
+
+
+def _check_numbers(values: Any, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise DatasetError(f"{what} must contain only numbers") from None
+    if not np.all(np.isfinite(arr)):
+        i = int(np.flatnonzero(~np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1))[0])
+        raise DatasetError(f"{what} of point {i} is not a finite number (NaN or infinity)")
+    return arr
+
+
+@dataclass(frozen=True)
+class RegressionData(Dataset):
+    """Points (x, y) for fitting a line ŷ = w·x + b. At least one point, all finite."""
+
+    x: np.ndarray
+    y: np.ndarray
+    task: ClassVar[str] = "regression"
+
+    def __post_init__(self) -> None:
+        x = _check_numbers(self.x, "x").ravel()
+        y = _check_numbers(self.y, "y").ravel()
+        if x.size != y.size:
+            raise DatasetError(f"x has {x.size} values but y has {y.size}")
+        if x.size == 0:
+            raise DatasetError("the data set is empty: it needs at least one point")
+        object.__setattr__(self, "x", _frozen(x))
+        object.__setattr__(self, "y", _frozen(y))
+
+    @property
+    def n(self) -> int:
+        return int(self.x.size)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return ("x", "y")
+
+    def column(self, name: str) -> np.ndarray:
+        return {"x": self.x, "y": self.y}[name]
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, Any], name: str = "untitled") -> RegressionData:
+        return cls(columns["x"], columns["y"], name=name)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, RegressionData)
+            and np.array_equal(self.x, other.x)
+            and np.array_equal(self.y, other.y)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class ClassificationData(Dataset):
+    """Features x (n, 1) or (n, 2) with integer labels 0 … K−1 (K = ``n_classes`` ≥ 2)."""
+
+    x: np.ndarray
+    labels: np.ndarray
+    n_classes: int = 0  # 0: one more than the largest label, at least 2
+    task: ClassVar[str] = "classification"
+
+    def __post_init__(self) -> None:
+        x = _check_numbers(self.x, "x")
+        x = x[:, None] if x.ndim == 1 else x
+        if x.ndim != 2 or x.shape[1] not in (1, 2):
+            raise DatasetError("classification features must be one column (x) or two (x1, x2)")
+        lab = _check_numbers(self.labels, "label").ravel()
+        if lab.size != x.shape[0]:
+            raise DatasetError(f"there are {x.shape[0]} points but {lab.size} labels")
+        if lab.size == 0:
+            raise DatasetError("the data set is empty: it needs at least one point")
+        not_whole = lab != np.round(lab)
+        if not_whole.any():
+            i = int(np.flatnonzero(not_whole)[0])
+            raise DatasetError(f"label of point {i} is {lab[i]:g}; labels are whole numbers 0, 1, 2, …")
+        if (lab < 0).any():
+            i = int(np.flatnonzero(lab < 0)[0])
+            raise DatasetError(f"label of point {i} is {lab[i]:g}; labels start at 0")
+        k = int(self.n_classes) or max(2, int(lab.max()) + 1)
+        if (lab >= k).any():
+            i = int(np.flatnonzero(lab >= k)[0])
+            raise DatasetError(
+                f"label of point {i} is {lab[i]:g}, but with {k} classes the labels are 0 to {k - 1}"
+            )
+        object.__setattr__(self, "x", _frozen(x))
+        object.__setattr__(self, "labels", _frozen(lab.astype(np.int64)))
+        object.__setattr__(self, "n_classes", k)
+
+    @property
+    def n(self) -> int:
+        return int(self.labels.size)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.x.shape[1])
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return ("x", "label") if self.n_features == 1 else ("x1", "x2", "label")
+
+    def column(self, name: str) -> np.ndarray:
+        if name == "label":
+            return self.labels
+        if self.n_features == 1 and name == "x":
+            return self.x[:, 0]
+        return self.x[:, {"x1": 0, "x2": 1}[name]]
+
+    @classmethod
+    def from_columns(
+        cls, columns: dict[str, Any], name: str = "untitled", n_classes: int = 0
+    ) -> ClassificationData:
+        if "x1" in columns:
+            x = np.column_stack([np.asarray(columns["x1"], float), np.asarray(columns["x2"], float)])
+        else:
+            x = np.asarray(columns["x"], float)
+        return cls(x, columns["label"], n_classes, name=name)
+
+    def _rebuild(self, columns: dict[str, Any]) -> ClassificationData:
+        return ClassificationData.from_columns(columns, self.name, self.n_classes)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ClassificationData)
+            and self.n_classes == other.n_classes
+            and np.array_equal(self.x, other.x)
+            and np.array_equal(self.labels, other.labels)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+# ================================= presets ============================================
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    task: str
+    description: str
+    default_noise: float
+    make: Callable[[np.random.Generator, float], Dataset]
+
+
+def _linear(rng: np.random.Generator, noise: float, name: str = "linear") -> RegressionData:
+    x = np.sort(rng.uniform(-3.0, 3.0, 24))
+    y = 1.5 * x + 0.5 + noise * rng.standard_normal(x.size)
+    return RegressionData(np.round(x, 3), np.round(y, 3), name=name)
+
+
+def _outliers(rng: np.random.Generator, noise: float) -> RegressionData:
+    clean = _linear(rng, noise)
+    x = np.append(clean.x, [2.4, 2.8])
+    y = np.append(clean.y, [-6.0, -7.5])  # two points far below the trend
+    return RegressionData(x, y, name="outliers")
+
+
+def _heavy_tail(rng: np.random.Generator, noise: float) -> RegressionData:
+    x = np.sort(rng.uniform(-3.0, 3.0, 40))
+    y = 1.5 * x + 0.5 + noise * rng.standard_t(1.5, x.size)
+    return RegressionData(np.round(x, 3), np.round(y, 3), name="heavy_tail")
+
+
+def _binary_1d(rng: np.random.Generator, noise: float, name: str = "binary_1d") -> ClassificationData:
+    x0 = rng.normal(-1.5, noise, 15)
+    x1 = rng.normal(1.5, noise, 15)
+    x = np.round(np.concatenate([x0, x1]), 3)
+    labels = np.repeat([0, 1], 15)
+    return ClassificationData(x, labels, 2, name=name)
+
+
+def _mislabeled(rng: np.random.Generator, noise: float) -> ClassificationData:
+    data = _binary_1d(rng, noise)
+    x = np.append(data.x[:, 0], 3.0)  # far on the class-1 side, but labelled 0
+    labels = np.append(data.labels, 0)
+    return ClassificationData(x, labels, 2, name="mislabeled")
+
+
+def _blobs(rng: np.random.Generator, noise: float, centres: list[tuple[float, float]],
+           per_class: int, name: str) -> ClassificationData:
+    xs, labels = [], []
+    for k, c in enumerate(centres):
+        xs.append(rng.normal(c, noise, (per_class, 2)))
+        labels.append(np.full(per_class, k))
+    return ClassificationData(np.round(np.vstack(xs), 3), np.concatenate(labels), len(centres), name=name)
+
+
+def _polygon(k: int, radius: float = 2.0) -> list[tuple[float, float]]:
+    angles = np.pi / 2 + 2 * np.pi * np.arange(k) / k
+    return [(radius * math.cos(a), radius * math.sin(a)) for a in angles]
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("linear", "regression", "points scattered around a straight line", 0.6, _linear),
+        Preset("outliers", "regression", "a clean line plus two points far below it", 0.6, _outliers),
+        Preset("heavy_tail", "regression", "a line with heavy-tailed noise (many mild, a few wild errors)", 0.5, _heavy_tail),
+        Preset("binary_1d", "classification", "two classes along one axis", 0.8, _binary_1d),
+        Preset("mislabeled", "classification", "two classes along one axis and one point with the wrong label", 0.8, _mislabeled),
+        Preset("binary_2d", "classification", "two classes in the plane", 0.8,
+               lambda rng, s: _blobs(rng, s, [(-1.2, -1.0), (1.2, 1.0)], 20, "binary_2d")),
+        Preset("overlapping", "classification", "two classes in the plane that overlap", 1.4,
+               lambda rng, s: _blobs(rng, s, [(-0.8, -0.6), (0.8, 0.6)], 25, "overlapping")),
+        Preset("three_classes", "classification", "three classes in the plane", 0.7,
+               lambda rng, s: _blobs(rng, s, _polygon(3), 15, "three_classes")),
+        Preset("five_classes", "classification", "five classes in the plane", 0.6,
+               lambda rng, s: _blobs(rng, s, _polygon(5, 2.5), 12, "five_classes")),
+    )
+}
+
+DEFAULT_PRESET = "outliers"
+
+
+def make_preset(name: str, noise: float | None = None, seed: int = 0) -> Dataset:
+    """The preset data set ``name``: the same points for the same noise and seed."""
+    try:
+        preset = PRESETS[name]
+    except KeyError:
+        raise DatasetError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+    level = preset.default_noise if noise is None else float(noise)
+    if not (math.isfinite(level) and level >= 0):
+        raise DatasetError(f"noise must be a number ≥ 0, not {noise!r}")
+    return preset.make(np.random.default_rng(seed), level)
+
+
+# ================================= CSV ================================================
+
+
+def parse_csv(text: str, source: str = "the file") -> Dataset:
+    """Parse CSV text with a header row into a data set (see ``read_csv``)."""
+    lines = list(csv.reader(io.StringIO(text)))
+    numbered = [(i + 1, row) for i, row in enumerate(lines) if any(cell.strip() for cell in row)]
+    if not numbered:
+        raise DatasetError(f"{source} is empty: it needs a header row (such as x,y) and data rows")
+    header_line, header = numbered[0]
+    names = [h.strip().lower() for h in header]
+    dupes = {n for n in names if n and names.count(n) > 1}
+    if dupes:
+        raise DatasetError(f"line {header_line}: column {sorted(dupes)[0]!r} appears twice in the header")
+    if "label" in names:
+        wanted = ["x1", "x2", "label"] if {"x1", "x2"} <= set(names) else ["x", "label"]
+        task = "classification"
+    elif "y" in names or "x" in names:
+        wanted = ["x", "y"]
+        task = "regression"
+    else:
+        raise DatasetError(
+            f"line {header_line}: the header needs the columns x,y (regression) or x,label / "
+            f"x1,x2,label (classification); it has {', '.join(h.strip() for h in header) or 'nothing'}"
+        )
+    missing = [w for w in wanted if w not in names]
+    if missing:
+        raise DatasetError(f"line {header_line}: the header has no column {missing[0]!r}")
+    positions = {w: names.index(w) for w in wanted}
+    columns: dict[str, list[float]] = {w: [] for w in wanted}
+    for line_no, row in numbered[1:]:
+        for col, pos in positions.items():
+            if pos >= len(row) or not row[pos].strip():
+                raise DatasetError(f"line {line_no}, column {col!r}: the value is missing")
+            cell = row[pos].strip()
+            try:
+                value = float(cell)
+            except ValueError:
+                raise DatasetError(f"line {line_no}, column {col!r}: {cell!r} is not a number") from None
+            if not math.isfinite(value):
+                raise DatasetError(f"line {line_no}, column {col!r}: {cell} is not allowed; use a finite number")
+            if col == "label" and (value != round(value) or value < 0):
+                raise DatasetError(
+                    f"line {line_no}, column 'label': {cell} is not a class label (0, 1, 2, …)"
+                )
+            columns[col].append(value)
+    if not columns[wanted[0]]:
+        raise DatasetError(f"{source} has a header but no data rows: the data set would be empty")
+    name = Path(source).stem if source != "the file" else "untitled"
+    if task == "regression":
+        return RegressionData.from_columns(columns, name=name)
+    return ClassificationData.from_columns(columns, name=name)
+
+
+def read_csv(path: str | os.PathLike[str]) -> Dataset:
+    """Read a CSV file: header row, then x,y (regression) or x,label / x1,x2,label.
+
+    Column order is free and extra columns are ignored. Raises ``DatasetError`` naming
+    the line and column of the first problem; nothing is returned half-read.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DatasetError(
+            f"line {line}: {path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save it as UTF-8 CSV and try again"
+        ) from None
+    return parse_csv(text, source=str(path))
+
+
+def to_csv_text(data: Dataset) -> str:
+    """CSV text that ``parse_csv`` reads back to an equal data set (floats by repr)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(data.column_names)
+    cols = [data.column(c) for c in data.column_names]
+    for i in range(data.n):
+        writer.writerow([str(int(c[i])) if name == "label" else repr(float(c[i]))
+                         for name, c in zip(data.column_names, cols)])
+    return out.getvalue()
+
+
+def write_csv(data: Dataset, path: str | os.PathLike[str]) -> None:
+    """Write the data set as CSV; the old file is replaced only once the new one is complete."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".lossdesk-", suffix=".csv", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(to_csv_text(data))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

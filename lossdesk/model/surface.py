@@ -1,0 +1,225 @@
+"""Loss surfaces: the cost over a grid of two parameters, exact and fast.
+
+``line_loss_surface`` fills ``Z[i, j]`` = mean loss of the line ŷ = w_grid[i]·x + b_grid[j]:
+
+* MSE from sufficient statistics of the centred data: O(G²) whatever N is;
+* MAE, quantile and Huber exactly by bucketing, for each w, the residuals
+  r = y − w·x against the sorted b thresholds, then prefix counts and sums
+  (a counting sort against the grid: O(N log G) per w instead of O(N·G));
+* any other loss by direct evaluation in chunks (never a G·G·N array).
+
+``parameter_surface`` does the direct evaluation for any linear-in-θ predictor
+(logistic and softmax classifiers too), over two chosen parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .losses import Loss, get_loss
+from .objective import Objective, line_objective
+
+#: how many float64 values one chunk may hold (16 MiB)
+CHUNK_ELEMENTS = 1 << 21
+
+METHODS = {
+    "mse": "sufficient statistics",
+    "mae": "bucketed prefix sums",
+    "quantile": "bucketed prefix sums",
+    "huber": "bucketed prefix sums",
+}
+
+
+def surface_method(loss: str | Loss) -> str:
+    """How ``line_loss_surface`` computes this loss's surface."""
+    return METHODS.get(get_loss(loss).name, "chunked direct evaluation")
+
+
+def line_loss_surface(
+    x: Any, y: Any, loss: str | Loss, w_grid: Any, b_grid: Any, **params: Any
+) -> np.ndarray:
+    """Z[i, j] = mean over the data of loss(y, w_grid[i]·x + b_grid[j]); shape (len(w), len(b))."""
+    obj = line_objective(x, y, loss, **params)
+    xs, ys = obj.x[:, 0], obj.y
+    w = np.asarray(w_grid, dtype=float).ravel()
+    b = np.asarray(b_grid, dtype=float).ravel()
+    _check_grid(w, "w_grid")
+    _check_grid(b, "b_grid")
+    name = obj.loss.name
+    if name == "mse":
+        return _mse_surface(xs, ys, w, b)
+    if name in ("mae", "quantile", "huber"):
+        return _bucketed_surface(xs, ys, w, b, name, obj.params)
+    return _direct_line_surface(obj, w, b)
+
+
+def brute_force_line_surface(
+    x: Any, y: Any, loss: str | Loss, w_grid: Any, b_grid: Any, **params: Any
+) -> np.ndarray:
+    """Reference: evaluate every (w, b) directly (chunked). For tests and benchmarks."""
+    obj = line_objective(x, y, loss, **params)
+    return _direct_line_surface(obj, np.asarray(w_grid, float).ravel(), np.asarray(b_grid, float).ravel())
+
+
+def _check_grid(g: np.ndarray, what: str) -> None:
+    if g.size == 0:
+        raise ValueError(f"{what} is empty")
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"{what} holds a NaN or infinite value")
+
+
+# ----------------------------------------------------------------------------- MSE
+def _mse_surface(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """mean (y − w x − b)² = (ȳ − w x̄ − b)² + var y − 2w cov(x, y) + w² var x."""
+    xm, ym = x.mean(), y.mean()
+    xc, yc = x - xm, y - ym
+    vxx, vxy, vyy = xc @ xc / x.size, xc @ yc / x.size, yc @ yc / x.size
+    spread = vyy - 2.0 * w * vxy + w * w * vxx  # (Gw,)
+    offset = (ym - w * xm)[:, None] - b[None, :]  # (Gw, Gb)
+    return np.maximum(offset * offset + spread[:, None], 0.0)
+
+
+# ------------------------------------------------------------- MAE, quantile, Huber
+def _bucketed_surface(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, name: str, params: dict
+) -> np.ndarray:
+    n = x.size
+    if name == "huber":
+        delta = params["delta"]
+        thresholds = np.concatenate([b - delta, b + delta])
+    else:
+        thresholds = b
+    order = np.argsort(thresholds, kind="stable")
+    t_sorted = thresholds[order]
+    m = t_sorted.size
+    out = np.empty((w.size, b.size))
+    rows_per_chunk = max(1, CHUNK_ELEMENTS // max(n, 1))
+    for start in range(0, w.size, rows_per_chunk):
+        wc = w[start : start + rows_per_chunk]
+        r = y[None, :] - wc[:, None] * x[None, :]  # residual before the intercept
+        rows = wc.size
+        # Bucket each residual by how many thresholds lie at or below it.
+        idx = np.searchsorted(t_sorted, r.ravel(), side="right")
+        # Sums are taken of residuals shifted by their row mean, for accuracy.
+        centre = r.mean(axis=1, keepdims=True)
+        r -= centre
+        idx += np.repeat(np.arange(rows) * (m + 1), n)
+        size = rows * (m + 1)
+        count = _prefix(np.bincount(idx, minlength=size), rows, m)
+        s1 = _prefix(np.bincount(idx, weights=r.ravel(), minlength=size), rows, m)
+        total = r.sum(axis=1, keepdims=True)
+        # Undo the sort: column k of the stats belongs to thresholds[order[k]].
+        below_count = np.empty_like(count)
+        below_sum = np.empty_like(s1)
+        below_count[:, order] = count
+        below_sum[:, order] = s1
+        if name == "huber":
+            s2 = _prefix(np.bincount(idx, weights=(r * r).ravel(), minlength=size), rows, m)
+            below_sq = np.empty_like(s2)
+            below_sq[:, order] = s2
+            G = b.size
+            bc = b[None, :] - centre  # thresholds in the shifted frame
+            kA, sA, qA = below_count[:, :G], below_sum[:, :G], below_sq[:, :G]  # r < b − δ
+            kB, sB, qB = below_count[:, G:], below_sum[:, G:], below_sq[:, G:]  # r < b + δ
+            # r < b − δ: e = b − r > δ
+            low = delta * ((kA * bc - sA) - 0.5 * delta * kA)
+            # r ≥ b + δ: e ≤ −δ
+            k_hi, s_hi = n - kB, total - sB
+            high = delta * ((s_hi - k_hi * bc) - 0.5 * delta * k_hi)
+            km, sm, qm = kB - kA, sB - sA, qB - qA
+            mid = 0.5 * (km * bc * bc - 2.0 * bc * sm + qm)
+            out[start : start + rows] = (low + np.maximum(mid, 0.0) + high) / n
+        else:
+            bc = b[None, :] - centre
+            below = below_count * bc - below_sum  # Σ over r < b of (b − r)
+            above = (total - below_sum) - (n - below_count) * bc  # Σ over r ≥ b of (r − b)
+            if name == "mae":
+                out[start : start + rows] = (below + above) / n
+            else:
+                tau = params["tau"]
+                out[start : start + rows] = ((1.0 - tau) * below + tau * above) / n
+    return np.maximum(out, 0.0)
+
+
+def _prefix(counts: np.ndarray, rows: int, m: int) -> np.ndarray:
+    """Cumulative sums per row of a flat (rows·(m+1)) bincount, keeping the first m columns."""
+    return np.cumsum(counts.reshape(rows, m + 1), axis=1)[:, :m].astype(float)
+
+
+# ------------------------------------------------------------------- direct, chunked
+def _direct_line_surface(obj: Objective, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    theta = np.zeros(2)
+    return parameter_surface(obj, theta, 0, 1, w, b)
+
+
+def parameter_surface(
+    objective: Objective,
+    theta: Any,
+    i: int,
+    j: int,
+    grid_i: Any,
+    grid_j: Any,
+) -> np.ndarray:
+    """Z[a, c] = cost with θ_i = grid_i[a], θ_j = grid_j[c], other parameters as in θ.
+
+    Works for any predictor whose output is linear in θ, by moving the base output
+    along the two parameter directions; evaluated in chunks of at most
+    ``CHUNK_ELEMENTS`` values.
+    """
+    theta = np.asarray(theta, dtype=float).copy()
+    if i == j:
+        raise ValueError("choose two different parameters for a surface")
+    gi = np.asarray(grid_i, dtype=float).ravel()
+    gj = np.asarray(grid_j, dtype=float).ravel()
+    _check_grid(gi, "grid_i")
+    _check_grid(gj, "grid_j")
+    pred, x, y = objective.predictor, objective.x, objective.y
+    theta[i] = 0.0
+    theta[j] = 0.0
+    base = pred.raw(theta, x)  # output with both chosen parameters at zero
+    di, dj = pred.basis(x, i), pred.basis(x, j)
+    n = objective.n
+    per_row = base.size  # values per (a, c) pair
+    cols_per_chunk = max(1, CHUNK_ELEMENTS // per_row)
+    loss, kw = objective.loss, objective.params
+    multiclass = base.ndim == 2
+    y_tiled_cache: dict[int, np.ndarray] = {}
+    out = np.empty((gi.size, gj.size))
+    for a, ti in enumerate(gi):
+        row_base = base + ti * di
+        for start in range(0, gj.size, cols_per_chunk):
+            tj = gj[start : start + cols_per_chunk]
+            z = row_base[None, ...] + tj.reshape((-1,) + (1,) * base.ndim) * dj[None, ...]
+            out_vals = objective._link(z.reshape(-1, base.shape[1]) if multiclass else z)
+            if multiclass:
+                yt = y_tiled_cache.get(tj.size)
+                if yt is None:
+                    yt = y_tiled_cache.setdefault(tj.size, np.tile(y, tj.size))
+                vals = loss._value(yt, out_vals, **kw).reshape(tj.size, n)
+            else:
+                vals = loss._value(y[None, :], out_vals, **kw)
+            out[a, start : start + tj.size] = vals.mean(axis=1)
+    return out
+
+
+def grid_around(centre: float, half_width: float, size: int) -> np.ndarray:
+    """``size`` evenly spaced values from centre − half_width to centre + half_width."""
+    half_width = half_width if half_width > 0 and np.isfinite(half_width) else 1.0
+    return np.linspace(centre - half_width, centre + half_width, int(size))
+
+
+def line_surface_window(x: Any, y: Any, margin: float = 2.5) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A (w, b) window that holds the least-squares line and reasonable lines around it."""
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    sx = float(x.std()) or 1.0
+    sy = float(y.std()) or 1.0
+    xm, ym = float(x.mean()), float(y.mean())
+    vxx = float(((x - xm) ** 2).mean())
+    w0 = float(((x - xm) * (y - ym)).mean() / vxx) if vxx > 0 else 0.0
+    b0 = ym - w0 * xm
+    w_half = margin * sy / sx
+    b_half = margin * sy + abs(xm) * w_half
+    return (w0 - w_half, w0 + w_half), (b0 - b_half, b0 + b_half)
