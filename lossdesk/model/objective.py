@@ -71,7 +71,8 @@ class Objective:
     def _link(self, z: np.ndarray) -> np.ndarray:
         if self.loss.prediction != "probability":
             return z
-        return sigmoid(z) if z.ndim == 1 else softmax(z)
+        # by the predictor, not z.ndim: a surface passes a 2-D stack of binary outputs
+        return sigmoid(z) if self.predictor.n_outputs == 1 else softmax(z)
 
     def losses(self, theta: np.ndarray) -> np.ndarray:
         """Per-example loss values."""
