@@ -31,6 +31,7 @@ class LaunchOptions:
     """Everything the window needs from the command line, already validated."""
 
     dataset: Dataset
+    preset: str | None = None  # the preset's name when the data set is one
     loss: str = "mse"
     params: dict[str, float] = field(default_factory=dict)
     optimizer: str = "gd"
@@ -159,7 +160,8 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if shot.suffix.lower() != ".png":
             raise UsageError("--screenshot writes a PNG; give a file name ending in .png")
 
-    return LaunchOptions(dataset, loss_name, params, optimizer, lr, steps, args.tab, shot, size)
+    preset = None if args.dataset else (args.preset or DEFAULT_PRESET)
+    return LaunchOptions(dataset, preset, loss_name, params, optimizer, lr, steps, args.tab, shot, size)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

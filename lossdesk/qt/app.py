@@ -2,22 +2,86 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
 from ..cli import LaunchOptions
 
 
+def _needs_offscreen(options: LaunchOptions) -> bool:
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    return options.screenshot is not None and not has_display and sys.platform.startswith("linux")
+
+
+def build_window(options: LaunchOptions):
+    """The main window with the command line's settings applied (a QApplication must exist)."""
+    from .main_window import MainWindow  # noqa: PLC0415
+
+    window = MainWindow()
+    window.resize(*options.size)
+    explorer, state = window.explorer, window.state
+    if options.preset is not None:
+        if options.preset != state.preset:
+            explorer.load_preset(options.preset)
+    else:
+        explorer.load_data(options.dataset, "Open data set")  # type: ignore[arg-type]
+    state.undo_stack.clear()
+    for key, value in options.params.items():
+        state.loss_params[options.loss][key] = value
+    explorer.set_loss(options.loss)
+    explorer.set_optimizer(options.optimizer)
+    if options.lr is not None:
+        explorer.set_lr(options.lr)
+    explorer.sync_controls()
+    explorer.refresh(frozenset({"loss", "line", "run"}))
+    if options.steps:
+        state.step(options.steps)
+    return window
+
+
+def install_error_hook(window) -> None:
+    """Report an unexpected error in the status bar instead of losing it in a terminal."""
+    import traceback  # noqa: PLC0415
+
+    def hook(exc_type, exc, tb):
+        traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+        try:
+            window.show_status(f"Something went wrong ({exc_type.__name__}: {exc}). "
+                               "Your data is unchanged; you can keep working.", "error")
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
+
+
 def run(options: LaunchOptions) -> int:
-    if options.screenshot is not None and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication, QLabel
+    if _needs_offscreen(options):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from .style import configure_pyqtgraph  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    label = QLabel(f"lossdesk — {options.dataset.name}, {options.loss}")
-    label.resize(*options.size)
+    app.setApplicationName("lossdesk")
+    app.setOrganizationName("lossdesk")
+    configure_pyqtgraph()
+    try:
+        window = build_window(options)
+    except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback
+        print(f"lossdesk: error: could not build the window: {exc}", file=sys.stderr)
+        return 1
+    install_error_hook(window)
     if options.screenshot is not None:
-        label.grab().save(str(options.screenshot))
+        window.show()
+        for _ in range(3):
+            app.processEvents()
+        if not window.grab().save(str(options.screenshot)):
+            print(f"lossdesk: error: could not write {options.screenshot}", file=sys.stderr)
+            return 2
+        window.close()
         return 0
-    label.show()
+    window.show()
+    gc.collect()
+    gc.freeze()  # long-lived start-up objects leave the collector's work list (fewer pauses)
     return app.exec()

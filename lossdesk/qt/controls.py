@@ -1,0 +1,128 @@
+"""The control column: data, loss, line and descent settings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import LOSSES, OPTIMIZERS, PRESETS
+from .widgets import FloatSlider
+
+REGRESSION_PRESETS = [name for name, p in PRESETS.items() if p.task == "regression"]
+
+
+class ControlPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+
+        # ---------------------------------------------------------------- data
+        data_box = QGroupBox("Data")
+        form = QFormLayout(data_box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.preset = QComboBox()
+        self.preset.addItems(REGRESSION_PRESETS)
+        self.preset.setToolTip("A built-in data set; choosing one replaces the points (Ctrl+Z brings them back)")
+        for i, name in enumerate(REGRESSION_PRESETS):
+            self.preset.setItemData(i, PRESETS[name].description, role=3)  # Qt.ToolTipRole
+        form.addRow("Preset", self.preset)
+        self.noise = FloatSlider("", 0.0, 3.0, 0.6, decimals=2,
+                                 tooltip="How much random scatter the preset has; moving it regenerates the points")
+        form.addRow("Noise", self.noise)
+        outlier_row = QHBoxLayout()
+        self.add_outlier = QPushButton("Add outlier")
+        self.add_outlier.setToolTip("Add a point at the right edge and make it the outlier; "
+                                    "then move it with the slider below")
+        self.use_selected = QPushButton("Selected is outlier")
+        self.use_selected.setToolTip("Make the selected point the outlier the slider moves")
+        outlier_row.addWidget(self.add_outlier)
+        outlier_row.addWidget(self.use_selected)
+        form.addRow(outlier_row)
+        self.outlier_shift = FloatSlider("", -30.0, 30.0, 0.0, decimals=2,
+                                         tooltip="Moves the outlier up or down from where it was chosen")
+        self.outlier_shift.setEnabled(False)
+        form.addRow("Outlier Δy", self.outlier_shift)
+        layout.addWidget(data_box)
+
+        # ---------------------------------------------------------------- loss
+        loss_box = QGroupBox("Loss")
+        form = QFormLayout(loss_box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.loss = QComboBox()
+        for name, loss in LOSSES.items():
+            if loss.task == "regression":
+                self.loss.addItem(loss.title, name)
+                self.loss.setItemData(self.loss.count() - 1, loss.formula, role=3)
+        self.loss.setToolTip("The loss that scores each point's error (Ctrl+1 … Ctrl+5)")
+        form.addRow("Loss", self.loss)
+        self.delta = FloatSlider("δ", 0.05, 10.0, 1.0, log=True, decimals=3, box_range=(0.001, 1000.0),
+                                 tooltip="Huber's δ: errors smaller than δ are squared, larger ones count linearly")
+        self.tau = FloatSlider("τ", 0.01, 0.99, 0.5, decimals=3, box_range=(0.001, 0.999),
+                               tooltip="Quantile τ: the line aims at the τ-quantile of y "
+                                       "(0.5 is the median; 0.9 puts 90 % of points below it)")
+        form.addRow(self.delta)
+        form.addRow(self.tau)
+        layout.addWidget(loss_box)
+
+        # ---------------------------------------------------------------- line
+        line_box = QGroupBox("Line ŷ = w·x + b")
+        form = QFormLayout(line_box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.w = FloatSlider("w", -5.0, 5.0, 0.0, decimals=3, box_range=(-1e6, 1e6),
+                             tooltip="The slope w; drag the white handle on the loss surface for both at once")
+        self.b = FloatSlider("b", -5.0, 5.0, 0.0, decimals=3, box_range=(-1e6, 1e6),
+                             tooltip="The intercept b: where the line crosses x = 0")
+        form.addRow(self.w)
+        form.addRow(self.b)
+        self.jump_best = QPushButton("Jump to best line")
+        self.jump_best.setToolTip("Set w and b to the exact minimum of the cost (B)")
+        form.addRow(self.jump_best)
+        layout.addWidget(line_box)
+
+        # ---------------------------------------------------------------- descent
+        run_box = QGroupBox("Gradient descent")
+        form = QFormLayout(run_box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.optimizer = QComboBox()
+        for name, cls in OPTIMIZERS.items():
+            self.optimizer.addItem(cls.title, name)
+        self.optimizer.setToolTip("How each step uses the gradient")
+        form.addRow("Optimizer", self.optimizer)
+        self.lr = FloatSlider("", 1e-4, 10.0, 0.1, log=True, decimals=5, box_range=(1e-6, 1000.0),
+                              tooltip="Learning rate η: the size of each step (log scale). "
+                                      "Too large and the ball flies out of the valley.")
+        form.addRow("Learning rate", self.lr)
+        self.speed = FloatSlider("", 1, 50, 1, decimals=0, tooltip="Descent steps per animation frame")
+        form.addRow("Steps/frame", self.speed)
+        buttons = QHBoxLayout()
+        self.play = QPushButton("Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Start or pause the descent (Space)")
+        self.step = QPushButton("Step")
+        self.step.setToolTip("Take one descent step (Right arrow)")
+        self.reset = QPushButton("Reset")
+        self.reset.setToolTip("Back to w = 0, b = 0 and clear the path (R)")
+        for b in (self.play, self.step, self.reset):
+            buttons.addWidget(b)
+        form.addRow(buttons)
+        self.run_status = QLabel("")
+        self.run_status.setWordWrap(True)
+        form.addRow(self.run_status)
+        layout.addWidget(run_box)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+
+    def show_param_controls(self, loss: str) -> None:
+        self.delta.setVisible(loss == "huber")
+        self.tau.setVisible(loss == "quantile")

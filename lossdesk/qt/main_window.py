@@ -1,0 +1,175 @@
+"""The main window: menus, shortcuts, status bar and the explorer tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
+
+from .. import __version__
+from ..assets import resource_path
+from ..model import DatasetError, LOSSES, read_csv, write_csv
+from .regression_tab import RegressionExplorer
+
+STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("lossdesk")
+        icon = resource_path("icons", "lossdesk.svg")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.explorer = RegressionExplorer()
+        self.state = self.explorer.state
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.explorer, "Regression explorer")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.explorer.status.connect(self.show_status)
+        self.state.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        self._build_menus()
+        self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(tip or text)
+        action.setToolTip(tip or text)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open CSV…", self.open_csv, QKeySequence.StandardKey.Open,
+                     "Open a data set from a CSV file with columns x,y")
+        self._action(file, "&Save CSV…", self.save_csv, QKeySequence.StandardKey.Save,
+                     "Save the points to a CSV file")
+        self._action(file, "Save &screenshot…", self.save_screenshot, "Ctrl+P",
+                     "Save a picture of the whole window as PNG")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.state.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.state.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.undo_action, self.redo_action):
+            edit.addAction(a)
+            self.addAction(a)
+        edit.addSeparator()
+        self.add_mode_action = self._action(edit, "&Add points mode", self._toggle_add_mode, "A",
+                                            "While on, every click on empty space in the data view adds a point",
+                                            checkable=True)
+        self._action(edit, "&Delete selected point", self.explorer.remove_selected, QKeySequence.StandardKey.Delete)
+
+        view = bar.addMenu("&View")
+        self._action(view, "&Fit views to data", self.explorer.refit_views, "F",
+                     "Zoom the data view and the loss surface to the data")
+        loss_menu = view.addMenu("&Loss")
+        for i, (name, loss) in enumerate((n, l) for n, l in LOSSES.items() if l.task == "regression"):
+            self._action(loss_menu, loss.title, lambda _=False, n=name: self.explorer.set_loss(n), f"Ctrl+{i + 1}")
+
+        run = bar.addMenu("&Run")
+        self._action(run, "&Play / Pause", self.explorer.toggle_play, "Space", "Start or pause gradient descent")
+        self._action(run, "&Step", self.explorer.step_once, "Right", "Take one descent step")
+        self._action(run, "&Reset", self.explorer.reset, "R", "Back to w = 0, b = 0")
+        self._action(run, "Jump to &best line", self.explorer.jump_to_best, "B")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&About lossdesk", self.show_about)
+
+    # ------------------------------------------------------------------ files
+    def open_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open data set", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        try:
+            data = read_csv(path)
+        except DatasetError as exc:
+            self.show_error("Could not open the data set", f"{path.name}: {exc}\n\nYour current points are unchanged.")
+            return False
+        if data.task != "regression":
+            self.show_error("Not a regression data set",
+                            f"{path.name} holds class labels; the regression explorer needs x,y columns.")
+            return False
+        self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
+        self.show_status(f"Opened {path.name}: {data.n} points.", "info")
+        return True
+
+    def save_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save data set", f"{self.state.data.name}.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.save_path(Path(path))
+
+    def save_path(self, path: Path) -> bool:
+        try:
+            write_csv(self.state.data, path)
+        except OSError as exc:
+            self.show_error("Could not save", f"{path}: {exc.strerror or exc}")
+            return False
+        self.state.dirty = False
+        self.state.undo_stack.setClean()
+        self.show_status(f"Saved {self.state.data.n} points to {path.name}.", "info")
+        return True
+
+    def save_screenshot(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "lossdesk.png", "PNG images (*.png)")
+        if path and not self.grab().save(path):
+            self.show_error("Could not save", f"Could not write {path}.")
+
+    # ------------------------------------------------------------------ messages
+    def show_status(self, text: str, level: str = "info") -> None:
+        self.statusBar().showMessage(text, STATUS_MS.get(level, 4000))
+
+    def show_error(self, title: str, text: str) -> None:
+        self.show_status(text.splitlines()[0], "error")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._last_box = box
+
+    def _toggle_add_mode(self, on: bool) -> None:
+        self.explorer.add_mode = bool(on)
+        self.show_status("Add points mode: click empty space in the data view to add a point." if on
+                         else "Add points mode off.", "info")
+
+    def _update_title(self) -> None:
+        clean = self.state.undo_stack.isClean()
+        self.setWindowTitle("lossdesk" if clean else "lossdesk — unsaved changes")
+
+    def show_shortcuts(self) -> None:
+        rows = [
+            ("Space", "play / pause descent"), ("Right", "one descent step"), ("R", "reset the descent"),
+            ("B", "jump to the best line"), ("A", "add-points mode"), ("Delete", "delete the selected point"),
+            ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any data edit"), ("Ctrl+O / Ctrl+S", "open / save CSV"),
+            ("Ctrl+1 … Ctrl+5", "choose the loss"), ("F", "fit the views to the data"),
+            ("Ctrl+P", "save a screenshot"), ("Double-click", "add a point in the data view"),
+        ]
+        html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, QMessageBox.StandardButton.Ok, self)
+        box.open()
+        self._last_box = box
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "About lossdesk",
+                          f"<b>lossdesk {__version__}</b><p>See what a loss function does to a model: "
+                          "every point's error, the cost, its surface and gradient descent, live.</p>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.open()
+        self._last_box = box

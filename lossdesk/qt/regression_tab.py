@@ -1,0 +1,461 @@
+"""The regression explorer: controls and dataset editor on the left, five live views on the right.
+
+Data flows one way. Controls and mouse gestures call the state's setters; the state
+emits which aspects changed; ``refresh`` asks the model layer for one snapshot (and,
+when the data or loss changed, the surface and best line) and hands them to the views.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import RegressionData
+from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
+from ..model.surface import line_surface_window
+from .controls import ControlPanel
+from .dataset_table import DatasetEditor
+from .formula import cost_formula_html
+from .state import DEFAULT_LR, ExplorerState
+from .views.data_fit import DataFitView
+from .views.loss_curve import LossCurveView
+from .views.loss_surface import LossSurfaceView
+from .views.panel import ViewPanel
+from .views.per_example_loss import PerExampleLossView
+from .views.residual_histogram import ResidualHistogramView
+from .widgets import signals_blocked
+
+FRAME_MS = 16
+SURFACE_SIZE = 128
+
+
+class RegressionExplorer(QWidget):
+    status = Signal(str, str)  # message, level
+
+    def __init__(self, state: ExplorerState | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state or ExplorerState()
+        self.cache = SurfaceCache()
+        self.snapshot: RegressionSnapshot | None = None
+        self.best: tuple[float, float] = (0.0, 0.0)
+        self.best_cost = 0.0
+        self.window: SurfaceWindow | None = None
+        self.add_mode = False
+        self._drag_before: RegressionData | None = None
+        self._slider_before: RegressionData | None = None
+
+        # ---------------------------------------------------------------- views
+        self.data_view = DataFitView()
+        self.hist_view = ResidualHistogramView()
+        self.loss_view = PerExampleLossView()
+        self.surface_view = LossSurfaceView()
+        self.curve_view = LossCurveView()
+        self.data_panel = ViewPanel("Data and fit", self.data_view.widget,
+                                    "Drag a point to move it; double-click empty space to add one; "
+                                    "right-click a point for more. Segments show each point's error, "
+                                    "coloured by its loss (bright = large).")
+        self.surface_panel = ViewPanel("Loss surface: cost over (w, b)", self.surface_view.widget,
+                                       "Dark is low cost. The star is the best line; drag the white "
+                                       "handle to move the line; the orange path is gradient descent.")
+        self.hist_panel = ViewPanel("Error distribution", self.hist_view.widget,
+                                    "How the residuals y − ŷ are spread, with their mean and median")
+        self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
+                                    "One bar per point; the dashed line is the cost, the mean of the bars. "
+                                    "Hover a bar to find its point.")
+        self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget,
+                                     "The cost after each descent step")
+        self.reduction = QComboBox()
+        for label, key in (("mean (cost)", "mean"), ("sum", "sum"), ("none (per point)", "none")):
+            self.reduction.addItem(label, key)
+        self.reduction.setToolTip("How the per-point losses are reduced to one number")
+        self.loss_panel.add_header_widget(QLabel("reduction"))
+        self.loss_panel.add_header_widget(self.reduction)
+
+        self.formula = QLabel()
+        self.formula.setTextFormat(Qt.TextFormat.RichText)
+        self.formula.setWordWrap(True)
+        self.formula.setToolTip("The cost of the current line, with its numbers filled in")
+        self.formula.setStyleSheet("QLabel { background: #f5f7fb; border: 1px solid #d0d7e2; padding: 4px; }")
+        self.banner = QLabel("")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.data_panel)
+        top.addWidget(self.surface_panel)
+        top.setSizes([520, 420])
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        for panel in (self.hist_panel, self.loss_panel, self.curve_panel):
+            bottom.addWidget(panel)
+        right_split = QSplitter(Qt.Orientation.Vertical)
+        right_split.addWidget(top)
+        right_split.addWidget(bottom)
+        right_split.setSizes([360, 250])
+        right = QWidget()
+        rlay = QVBoxLayout(right)
+        rlay.setContentsMargins(0, 0, 0, 0)
+        rlay.setSpacing(3)
+        rlay.addWidget(self.formula)
+        rlay.addWidget(self.banner)
+        rlay.addWidget(right_split, 1)
+
+        # ---------------------------------------------------------------- left column
+        self.controls = ControlPanel()
+        self.editor = DatasetEditor(self.state)
+        self.side = QTabWidget()
+        self.side.addTab(self.controls, "Controls")
+        self.side.addTab(self.editor, "Data table")
+        self.side.setMinimumWidth(290)
+        self.side.setMaximumWidth(380)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.side)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 1040])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.tick)
+
+        self._connect()
+        self.sync_controls()
+        self.refresh(frozenset({"data", "loss", "line", "run", "selection", "hover"}), refit=True)
+
+    # ==================================================================== wiring
+    def _connect(self) -> None:
+        s, c = self.state, self.controls
+        s.changed.connect(self.refresh)
+        s.message.connect(self.show_message)
+        c.preset.activated.connect(lambda i: self.load_preset(c.preset.itemText(i)))
+        c.noise.valueChanged.connect(self._noise_changed)
+        c.noise.slider.sliderPressed.connect(self._slider_pressed)
+        c.noise.slider.sliderReleased.connect(lambda: self._slider_released("Change noise"))
+        c.add_outlier.clicked.connect(self.add_outlier)
+        c.use_selected.clicked.connect(self.outlier_from_selection)
+        c.outlier_shift.valueChanged.connect(self._outlier_shift_changed)
+        c.outlier_shift.slider.sliderPressed.connect(self._slider_pressed)
+        c.outlier_shift.slider.sliderReleased.connect(lambda: self._slider_released("Move outlier"))
+        c.loss.currentIndexChanged.connect(lambda i: self.set_loss(c.loss.itemData(i)))
+        c.delta.valueChanged.connect(lambda v: self._set_param("delta", v))
+        c.tau.valueChanged.connect(lambda v: self._set_param("tau", v))
+        c.w.valueChanged.connect(lambda v: s.set_line(v, s.b))
+        c.b.valueChanged.connect(lambda v: s.set_line(s.w, v))
+        c.jump_best.clicked.connect(self.jump_to_best)
+        c.optimizer.currentIndexChanged.connect(lambda i: self.set_optimizer(c.optimizer.itemData(i)))
+        c.lr.valueChanged.connect(self.set_lr)
+        c.speed.valueChanged.connect(lambda v: setattr(s, "steps_per_tick", max(1, int(round(v)))))
+        c.play.toggled.connect(self.set_playing)
+        c.step.clicked.connect(self.step_once)
+        c.reset.clicked.connect(self.reset)
+        self.reduction.currentIndexChanged.connect(lambda i: s.set_reduction(self.reduction.itemData(i)))
+
+        pts = self.data_view.points
+        pts.dragStarted.connect(self._drag_started)
+        pts.dragMoved.connect(self._drag_moved)
+        pts.dragFinished.connect(self._drag_finished)
+        pts.clicked.connect(s.select)
+        pts.contextRequested.connect(self._point_menu)
+        scene = self.data_view.widget.scene()
+        scene.sigMouseMoved.connect(self._data_hover)
+        scene.sigMouseClicked.connect(self._data_clicked)
+        self.loss_view.widget.scene().sigMouseMoved.connect(self._bar_hover)
+        self.surface_view.handleMoved.connect(lambda w, b: s.set_line(w, b))
+
+    def sync_controls(self) -> None:
+        """Show the state's values in the controls without echoing signals back."""
+        s, c = self.state, self.controls
+        with signals_blocked(c.preset, c.loss, c.optimizer, self.reduction):
+            if s.preset is not None:
+                c.preset.setCurrentText(s.preset)
+            c.loss.setCurrentIndex(c.loss.findData(s.loss))
+            c.optimizer.setCurrentIndex(c.optimizer.findData(s.optimizer))
+            self.reduction.setCurrentIndex(self.reduction.findData(s.reduction))
+        c.delta.set_value(s.loss_params["huber"]["delta"])
+        c.tau.set_value(s.loss_params["quantile"]["tau"])
+        c.lr.set_value(s.lr)
+        c.show_param_controls(s.loss)
+        c.w.set_value(s.w)
+        c.b.set_value(s.b)
+
+    # ==================================================================== actions
+    def load_preset(self, name: str, noise: float | None = None) -> None:
+        self.set_playing(False)
+        self.state.load_preset(name, noise)
+        self.state.reset_run()
+        self.refit_views()
+
+    def load_data(self, data: RegressionData, text: str) -> None:
+        self.set_playing(False)
+        self.state.preset = None
+        self.state.set_data(data, text)
+        self.state.dirty = False
+        self.state.reset_run()
+        self.refit_views()
+
+    def set_loss(self, name: str) -> None:
+        self.state.set_loss(name)
+        self.controls.show_param_controls(name)
+        with signals_blocked(self.controls.loss):
+            self.controls.loss.setCurrentIndex(self.controls.loss.findData(name))
+
+    def set_optimizer(self, name: str) -> None:
+        self.state.set_optimizer(name)
+        self.set_lr(DEFAULT_LR.get(name, self.state.lr))
+
+    def set_lr(self, value: float) -> None:
+        try:
+            self.state.set_lr(value)
+        except ValueError as exc:
+            self.show_message(str(exc), "error")
+        self.controls.lr.set_value(self.state.lr)
+
+    def _set_param(self, key: str, value: float) -> None:
+        try:
+            self.state.set_param(key, value)
+        except ValueError as exc:
+            self.show_message(str(exc), "error")
+
+    def jump_to_best(self) -> None:
+        self.set_playing(False)
+        self.state.set_line(*self.best)
+
+    def add_outlier(self) -> None:
+        self.state.add_outlier()
+        self._arm_outlier_slider()
+
+    def outlier_from_selection(self) -> None:
+        if self.state.selected is None:
+            self.show_message("Click a point first (or pick a row in the data table), then make it the outlier.",
+                              "warning")
+            return
+        self.state.choose_outlier(self.state.selected)
+        self._arm_outlier_slider()
+
+    def _arm_outlier_slider(self) -> None:
+        spread = float(np.ptp(self.state.data.y)) or 1.0
+        c = self.controls.outlier_shift
+        c.set_range(-3 * spread, 3 * spread)
+        c.box.setRange(-100 * spread, 100 * spread)
+        c.set_value(0.0)
+        c.setEnabled(True)
+
+    def _outlier_shift_changed(self, shift: float) -> None:
+        row = self.state.outlier
+        if row is None or row >= self.state.data.n:
+            return
+        live = self.controls.outlier_shift.slider.isSliderDown()
+        self.state.move_point(row, float(self.state.data.x[row]), self.state.outlier_base + shift, live=live)
+
+    def _noise_changed(self, noise: float) -> None:
+        from ..model import make_preset  # noqa: PLC0415
+
+        name = self.state.preset or self.controls.preset.currentText()
+        if self.controls.noise.slider.isSliderDown():
+            self.state.preset, self.state.noise = name, noise
+            self.state.preview_data(make_preset(name, noise=noise))  # type: ignore[arg-type]
+        else:
+            self.state.load_preset(name, noise)
+
+    def _slider_pressed(self) -> None:
+        self._slider_before = self.state.data
+
+    def _slider_released(self, text: str) -> None:
+        if self._slider_before is not None:
+            self.state.commit_drag(self._slider_before, text)
+            self._slider_before = None
+
+    # ---------------------------------------------------------------- descent
+    def set_playing(self, playing: bool) -> None:
+        with signals_blocked(self.controls.play):
+            self.controls.play.setChecked(playing)
+        self.controls.play.setText("Pause" if playing else "Play")
+        if playing:
+            self.banner.setVisible(False)
+            run = self.state.ensure_run()
+            if run.status == "diverged":
+                self.state.reset_run(*run.thetas[0])
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def toggle_play(self) -> None:
+        self.set_playing(not self.timer.isActive())
+
+    def tick(self) -> None:
+        status = self.state.step(self.state.steps_per_tick)
+        if status != "running":
+            self.set_playing(False)
+
+    def step_once(self) -> None:
+        self.set_playing(False)
+        self.state.step(1)
+
+    def reset(self) -> None:
+        self.set_playing(False)
+        self.banner.setVisible(False)
+        self.state.reset_run()
+
+    # ---------------------------------------------------------------- mouse
+    def _drag_started(self, row: int) -> None:
+        self._drag_before = self.state.data
+        self.state.select(row)
+
+    def _drag_moved(self, row: int, x: float, y: float) -> None:
+        self.state.move_point(row, x, y, live=True)
+
+    def _drag_finished(self, row: int) -> None:
+        if self._drag_before is not None:
+            self.state.commit_drag(self._drag_before, "Move point")
+            self._drag_before = None
+        if row == self.state.outlier:
+            self.state.outlier_base = float(self.state.data.y[row]) - self.controls.outlier_shift.value()
+
+    def _data_hover(self, scene_pos: QPointF) -> None:
+        self.state.set_hover(self.data_view.nearest_point(scene_pos))
+
+    def _bar_hover(self, scene_pos: QPointF) -> None:
+        self.state.set_hover(self.loss_view.bar_at(scene_pos))
+
+    def _data_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        near = self.data_view.nearest_point(ev.scenePos())
+        if near is not None:
+            return
+        if ev.double() or self.add_mode:
+            p = self.data_view.plot.getViewBox().mapSceneToView(ev.scenePos())
+            row = self.state.add_point(float(p.x()), float(p.y()))
+            self.state.select(row)
+            ev.accept()
+        else:
+            self.state.select(None)
+
+    def _point_menu(self, row: int, screen_pos: QPointF) -> None:
+        self.state.select(row)
+        menu = QMenu(self)
+        remove = menu.addAction("Remove point")
+        outlier = menu.addAction("Make this the outlier")
+        chosen = menu.exec(screen_pos.toPoint())
+        if chosen is remove:
+            self.remove_selected()
+        elif chosen is outlier:
+            self.outlier_from_selection()
+
+    def remove_selected(self) -> None:
+        row = self.state.selected
+        if row is None:
+            self.show_message("Select a point first: click it in the plot or the table.", "warning")
+            return
+        try:
+            self.state.remove_point(row)
+        except ValueError as exc:
+            self.show_message(str(exc), "warning")
+            return
+        self.state.select(None)
+
+    # ==================================================================== drawing
+    def refit_views(self) -> None:
+        self.window = None
+        self.refresh(frozenset({"data", "loss", "line", "run"}), refit=True)
+
+    def _choose_window(self) -> SurfaceWindow:
+        data, s = self.state.data, self.state
+        (w0, w1), (b0, b1) = line_surface_window(data.x, data.y)
+        ws = [w0, w1, self.best[0], s.w]
+        bs = [b0, b1, self.best[1], s.b]
+        pad_w = 0.1 * (max(ws) - min(ws) or 1.0)
+        pad_b = 0.1 * (max(bs) - min(bs) or 1.0)
+        return SurfaceWindow((min(ws) - pad_w, max(ws) + pad_w), (min(bs) - pad_b, max(bs) + pad_b), SURFACE_SIZE)
+
+    def refresh(self, aspects: frozenset, refit: bool = False) -> None:
+        s = self.state
+        data_or_loss = bool(aspects & {"data", "loss"})
+        if "data" in aspects:
+            self.data_view.set_points(s.data.x, s.data.y, fit_view=refit)
+        if data_or_loss:
+            self.best = self.cache.best_line(s.data, s.loss, s.params)
+            self.best_cost = regression_snapshot(s.data, s.loss, s.params, *self.best).cost
+            keep = (self.window is not None and self._drag_before is None and self._slider_before is None
+                    and self.window.contains(*self.best))
+            dragging = self._drag_before is not None or self._slider_before is not None
+            if self.window is None or (not keep and not dragging):
+                self.window = self._choose_window()
+            self.surface_view.show_surface(self.window, self.cache.surface(s.data, s.loss, s.params, self.window))
+            self.surface_view.show_optimum(*self.best)
+            self.data_view.show_best(*self.best)
+            self._update_slider_ranges()
+        if aspects & {"data", "loss", "line"}:
+            self.snapshot = regression_snapshot(s.data, s.loss, s.params, s.w, s.b)
+            snap = self.snapshot
+            self.data_view.show(snap)
+            self.hist_view.show(snap)
+            self.loss_view.show(snap)
+            self.surface_view.show_current(snap.w, snap.b)
+            self.formula.setText(cost_formula_html(s.loss, s.params, snap, s.reduction))
+            self._show_reduction(snap)
+            self.controls.w.set_value(snap.w)
+            self.controls.b.set_value(snap.b)
+        elif "loss" in aspects and self.snapshot is not None:
+            self.formula.setText(cost_formula_html(s.loss, s.params, self.snapshot, s.reduction))
+        if aspects & {"run", "line", "data", "loss"}:
+            self._show_run()
+        if aspects & {"hover", "selection", "data"}:
+            self.data_view.show_marks(s.hover, s.selected, s.outlier)
+            self.loss_view.show_highlight(s.hover if s.hover is not None else s.selected)
+        if "loss" in aspects and self.snapshot is not None:
+            self._show_reduction(self.snapshot)
+
+    def _show_reduction(self, snap: RegressionSnapshot) -> None:
+        r = self.state.reduction
+        if r == "mean":
+            text = f"cost = {snap.cost:.4g}"
+        elif r == "sum":
+            text = f"sum = {snap.total:.4g}"
+        else:
+            text = f"{snap.n} separate losses"
+        self.loss_panel.readout.setText(text)
+        self.data_panel.readout.setText(f"n = {snap.n}   cost = {snap.cost:.4g}")
+        self.hist_panel.readout.setText(
+            f"mean {snap.mean_residual:.3g}   median {snap.median_residual:.3g}")
+
+    def _show_run(self) -> None:
+        run = self.state.run
+        if run is None:
+            self.surface_view.show_path(np.array([[self.state.w, self.state.b]]))
+            cost = self.snapshot.cost if self.snapshot is not None else 0.0
+            self.curve_view.show(np.array([cost]), self.best_cost)
+            self.controls.run_status.setText("Press Play to roll down from here.")
+            return
+        thetas = np.asarray(run.thetas)
+        self.surface_view.show_path(thetas)
+        self.curve_view.show(np.asarray(run.costs), self.best_cost)
+        self.curve_panel.readout.setText(f"step {run.steps}   cost {run.costs[-1]:.4g}")
+        text = run.message
+        self.controls.run_status.setText(text[0].upper() + text[1:])
+
+    def _update_slider_ranges(self) -> None:
+        if self.window is None:
+            return
+        self.controls.w.set_range(*self.window.w_range)
+        self.controls.b.set_range(*self.window.b_range)
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        self.status.emit(text, level)
+        if level == "error":
+            self.banner.setText(f"⚠ {text}")
+            self.banner.setStyleSheet("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid #e8a39a;"
+                                      " padding: 4px; font-weight: bold; }")
+            self.banner.setVisible(True)

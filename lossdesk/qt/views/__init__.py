@@ -1,0 +1,1 @@
+"""pyqtgraph views: each owns its items and only sets data on them."""

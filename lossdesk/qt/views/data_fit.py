@@ -1,0 +1,164 @@
+"""Data and fit: the points, the line ŷ = w·x + b, and each point's residual segment.
+
+Residual segments are coloured by that point's loss (dark: small, bright: large). They
+are drawn as a handful of curves, one per colour band, so a frame costs a few draw
+calls whatever the number of points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from ...model.snapshot import RegressionSnapshot
+from .. import style
+
+COLOUR_BANDS = 8
+
+
+class DraggablePoints(pg.ScatterPlotItem):
+    """Scatter points the mouse can pick up and move."""
+
+    dragStarted = Signal(int)
+    dragMoved = Signal(int, float, float)
+    dragFinished = Signal(int)
+    clicked = Signal(int)
+    contextRequested = Signal(int, QPointF)  # point index, screen position
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._dragging: int | None = None
+
+    def index_at(self, pos: QPointF) -> int | None:
+        points = self.pointsAt(pos)
+        return int(points[0].index()) if len(points) else None
+
+    def mouseDragEvent(self, ev):  # noqa: N802 (Qt naming)
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        if ev.isStart():
+            self._dragging = self.index_at(ev.buttonDownPos())
+            if self._dragging is None:
+                ev.ignore()
+                return
+            self.dragStarted.emit(self._dragging)
+        elif self._dragging is None:
+            ev.ignore()
+            return
+        ev.accept()
+        pos = ev.pos()
+        self.dragMoved.emit(self._dragging, float(pos.x()), float(pos.y()))
+        if ev.isFinish():
+            index, self._dragging = self._dragging, None
+            self.dragFinished.emit(index)
+
+    def mouseClickEvent(self, ev):  # noqa: N802
+        index = self.index_at(ev.pos())
+        if index is None:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.button() == Qt.MouseButton.RightButton:
+            self.contextRequested.emit(index, ev.screenPos())
+        elif ev.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(index)
+
+
+class DataFitView:
+    """Owns the plot and its items; ``show`` draws a snapshot."""
+
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("x", "y")
+        self.plot = self.widget.getPlotItem()
+        cmap = pg.colormap.get(style.LOSS_CMAP)
+        colours = cmap.getLookupTable(0.15, 0.9, COLOUR_BANDS, alpha=False)
+        self.segments = []
+        for c in colours:
+            item = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(color=tuple(int(v) for v in c), width=2.5))
+            self.plot.addItem(item)
+            self.segments.append(item)
+        self.line = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3))
+        self.plot.addItem(self.line)
+        self.best_line = pg.PlotCurveItem(pen=style.pen(style.GREEN, 1.5, Qt.PenStyle.DashLine))
+        self.plot.addItem(self.best_line)
+        self.points = DraggablePoints(size=10, pen=pg.mkPen(style.INK, width=1), brush=pg.mkBrush("#ffffff"),
+                                      hoverable=False)
+        self.plot.addItem(self.points)
+        self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
+        self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(style.ORANGE, width=3), brush=None)
+        self.outlier = pg.ScatterPlotItem(size=14, symbol="star", pen=pg.mkPen(style.INK), brush=pg.mkBrush(style.ORANGE))
+        for item in (self.outlier, self.highlight, self.selection):
+            item.setZValue(10)
+            self.plot.addItem(item)
+        legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        legend.addItem(self.line, "current line ŷ = w·x + b")
+        legend.addItem(self.best_line, "best line for this loss")
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+
+    # ------------------------------------------------------------------ drawing
+    def set_points(self, x: np.ndarray, y: np.ndarray, fit_view: bool = False) -> None:
+        self._x, self._y = x, y
+        self.points.setData(x=x, y=y)
+        if fit_view:
+            self.fit_range()
+
+    def fit_range(self) -> None:
+        x, y = self._x, self._y
+        if x.size == 0:
+            return
+        px = 0.08 * (np.ptp(x) or 1.0)
+        py = 0.12 * (np.ptp(y) or 1.0)
+        self.plot.setRange(xRange=(x.min() - px, x.max() + px), yRange=(y.min() - py, y.max() + py), padding=0)
+
+    def _line_xs(self) -> np.ndarray:
+        (x0, x1), _ = self.plot.viewRange()
+        if self._x.size:
+            x0, x1 = min(x0, self._x.min()), max(x1, self._x.max())
+        return np.array([x0, x1])
+
+    def show(self, snap: RegressionSnapshot) -> None:
+        xs = self._line_xs()
+        self.line.setData(xs, snap.w * xs + snap.b)
+        losses = snap.losses
+        top = float(losses.max()) if losses.size else 0.0
+        band = np.zeros(losses.size, dtype=int) if top <= 0 else np.minimum(
+            (losses / top * COLOUR_BANDS).astype(int), COLOUR_BANDS - 1)
+        x, y, pred = self._x, self._y, snap.predictions
+        for k, item in enumerate(self.segments):
+            mask = band == k
+            if not mask.any():
+                item.setData([], [])
+                continue
+            sx = np.repeat(x[mask], 2)
+            sy = np.empty(sx.size)
+            sy[0::2] = y[mask]
+            sy[1::2] = pred[mask]
+            item.setData(sx, sy)
+
+    def show_best(self, w: float, b: float) -> None:
+        xs = self._line_xs()
+        self.best_line.setData(xs, w * xs + b)
+
+    def show_marks(self, hover: int | None, selected: int | None, outlier: int | None) -> None:
+        for item, row in ((self.highlight, hover), (self.selection, selected), (self.outlier, outlier)):
+            if row is None or row >= self._x.size:
+                item.setData([], [])
+            else:
+                item.setData([self._x[row]], [self._y[row]])
+
+    # ------------------------------------------------------------------ picking
+    def nearest_point(self, scene_pos: QPointF, radius_px: float = 12.0) -> int | None:
+        """The point within ``radius_px`` screen pixels of a scene position, if any."""
+        if self._x.size == 0 or not self.plot.sceneBoundingRect().contains(scene_pos):
+            return None
+        vb = self.plot.getViewBox()
+        p = vb.mapSceneToView(scene_pos)
+        sx, sy = vb.viewPixelSize()
+        if sx <= 0 or sy <= 0:
+            return None
+        d2 = ((self._x - p.x()) / sx) ** 2 + ((self._y - p.y()) / sy) ** 2
+        i = int(np.argmin(d2))
+        return i if d2[i] <= radius_px**2 else None

@@ -1,0 +1,35 @@
+"""Loss curve: the cost after each descent step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from .. import style
+
+
+class LossCurveView:
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("step", "cost")
+        self.plot = self.widget.getPlotItem()
+        self.curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 2))
+        self.plot.addItem(self.curve)
+        self.head = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(style.ORANGE), pen=pg.mkPen(style.INK))
+        self.plot.addItem(self.head)
+        self.best = pg.InfiniteLine(0, angle=0, pen=style.pen(style.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine),
+                                    label="lowest possible", labelOpts={"position": 0.6, "color": style.GREEN})
+        self.plot.addItem(self.best)
+        self.costs = np.zeros(0)
+
+    def show(self, costs: np.ndarray, best_cost: float) -> None:
+        self.costs = np.asarray(costs, dtype=float)
+        steps = np.arange(self.costs.size)
+        self.curve.setData(steps, self.costs)
+        self.best.setValue(best_cost)
+        if self.costs.size:
+            self.head.setData([steps[-1]], [self.costs[-1]])
+            top = max(float(self.costs.max()), best_cost)
+            self.plot.setRange(xRange=(0, max(10, steps[-1])), yRange=(min(best_cost, self.costs.min()) * 0.98, top * 1.05 + 1e-12),
+                               padding=0)
+        else:
+            self.head.setData([], [])

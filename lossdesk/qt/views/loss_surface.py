@@ -1,0 +1,110 @@
+"""Loss surface: the cost over (w, b) as a heat map with contour lines.
+
+Marked on it: the current (w, b) as a handle the mouse can drag, the exact optimum,
+and the descent path with a ball at its head. Contour lines come from contourpy and
+are drawn as one NaN-separated curve (one draw call for every level).
+"""
+
+from __future__ import annotations
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal, QObject
+
+from ...model.snapshot import SurfaceWindow
+from .. import style
+
+CONTOUR_LEVELS = 12
+
+
+def contour_levels(z: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
+    """Levels packed densely near the minimum, where the valley's shape is."""
+    lo, hi = float(z.min()), float(np.percentile(z, 95))
+    if not hi > lo:
+        return np.zeros(0)
+    return lo + (hi - lo) * np.linspace(0.03, 1.0, count) ** 2
+
+
+def contour_path(w_grid: np.ndarray, b_grid: np.ndarray, z: np.ndarray, levels: np.ndarray):
+    """All contour lines as one (x, y) pair of arrays, NaN between separate lines."""
+    if levels.size == 0:
+        return np.zeros(0), np.zeros(0)
+    gen = contourpy.contour_generator(w_grid, b_grid, z.T, line_type="ChunkCombinedNan")
+    parts = []
+    for (chunks,) in gen.multi_lines(levels):
+        for pts in chunks:
+            if pts is not None and len(pts):
+                parts.append(pts)
+                parts.append(np.full((1, 2), np.nan))
+    if not parts:
+        return np.zeros(0), np.zeros(0)
+    xy = np.vstack(parts)
+    return xy[:, 0], xy[:, 1]
+
+
+class LossSurfaceView(QObject):
+    handleMoved = Signal(float, float)  # the user dragged the current-(w, b) handle
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.widget = style.plot_widget("w (slope)", "b (intercept)")
+        self.plot = self.widget.getPlotItem()
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get(style.SURFACE_CMAP))
+        self.plot.addItem(self.image)
+        self.contours = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(255, 255, 255, 150, width=1))
+        self.plot.addItem(self.contours)
+        self.path = pg.PlotCurveItem(pen=style.pen(style.ORANGE, 2))
+        self.plot.addItem(self.path)
+        self.optimum = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(style.GREEN),
+                                          pen=pg.mkPen("w", width=1.5))
+        self.plot.addItem(self.optimum)
+        self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(style.ORANGE), pen=pg.mkPen(style.INK, width=1.5))
+        self.plot.addItem(self.ball)
+        self.handle = pg.TargetItem(pos=(0, 0), size=16, movable=True, pen=pg.mkPen("w", width=2),
+                                    brush=pg.mkBrush(0, 0, 0, 0))
+        self.handle.setZValue(20)
+        self.handle.sigPositionChanged.connect(self._handle_moved)
+        self.plot.addItem(self.handle)
+        self._updating_handle = False
+        self.window: SurfaceWindow | None = None
+        self.z = np.zeros((1, 1))
+        for item in (self.optimum, self.ball):
+            item.setZValue(15)
+
+    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
+        self.z = z
+        lo, hi = float(z.min()), float(np.percentile(z, 95))
+        self.image.setImage(z, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
+        (w0, w1), (b0, b1) = window.w_range, window.b_range
+        if window != self.window:
+            self.image.setRect(QRectF(w0, b0, w1 - w0, b1 - b0))
+            self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)
+            self.window = window
+        xs, ys = contour_path(window.w_grid, window.b_grid, z, contour_levels(z))
+        self.contours.setData(xs, ys)
+
+    def show_optimum(self, w: float, b: float) -> None:
+        self.optimum.setData([w], [b])
+
+    def show_current(self, w: float, b: float) -> None:
+        self._updating_handle = True
+        try:
+            self.handle.setPos(w, b)
+        finally:
+            self._updating_handle = False
+
+    def show_path(self, thetas: np.ndarray | None) -> None:
+        if thetas is None or len(thetas) == 0:
+            self.path.setData([], [])
+            self.ball.setData([], [])
+            return
+        self.path.setData(thetas[:, 0], thetas[:, 1])
+        self.ball.setData([thetas[-1, 0]], [thetas[-1, 1]])
+
+    def _handle_moved(self) -> None:
+        if self._updating_handle:
+            return
+        pos = self.handle.pos()
+        self.handleMoved.emit(float(pos.x()), float(pos.y()))

@@ -1,0 +1,32 @@
+"""A titled frame around one view, with room for a few controls beside the title."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+
+class ViewPanel(QFrame):
+    def __init__(self, title: str, body: QWidget, tooltip: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(f"<b>{title}</b>")
+        self.title.setToolTip(tooltip)
+        self.header = QHBoxLayout()
+        self.header.setContentsMargins(4, 2, 4, 0)
+        self.header.addWidget(self.title)
+        self.header.addSpacing(10)
+        self.header.addStretch(1)
+        self.readout = QLabel("")
+        self.readout.setToolTip(tooltip)
+        self.header.addWidget(self.readout)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(0)
+        layout.addLayout(self.header)
+        layout.addWidget(body, 1)
+        self.body = body
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        """Controls go between the title and the readout."""
+        self.header.insertWidget(self.header.count() - 1, widget)
+        self.header.insertSpacing(self.header.count() - 1, 8)

@@ -1,0 +1,77 @@
+"""Per-example loss: one bar per point, and a line at the cost (the mean of the bars).
+
+Up to ``SEPARATE_BARS`` points each bar is drawn on its own, coloured by its loss like
+its residual segment in the data view; beyond that the bars are drawn as one filled
+step curve, a single draw call however many points there are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from ...model.snapshot import RegressionSnapshot
+from .. import style
+
+SEPARATE_BARS = 400
+
+
+class PerExampleLossView:
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("point", "loss")
+        self.plot = self.widget.getPlotItem()
+        self.cmap = pg.colormap.get(style.LOSS_CMAP)
+        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, pen=pg.mkPen(None))
+        self.plot.addItem(self.bars)
+        self.profile = pg.PlotCurveItem(x=[-0.5, 0.5], y=[0.0], stepMode="center", fillLevel=0,
+                                        pen=style.pen(style.PURPLE, 1), brush=pg.mkBrush(204, 121, 167, 150))
+        self.plot.addItem(self.profile)
+        self.highlight = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush=None,
+                                         pen=pg.mkPen(style.VERMILLION, width=2.5))
+        self.highlight.setVisible(False)
+        self.highlight.setZValue(5)
+        self.plot.addItem(self.highlight)
+        self.cost_line = pg.InfiniteLine(0, angle=0, pen=style.pen(style.INK, 2, Qt.PenStyle.DashLine),
+                                         label="cost = {value:.4g}",
+                                         labelOpts={"position": 0.5, "color": style.INK,
+                                                    "fill": (255, 255, 255, 210)})
+        self.cost_line.setZValue(6)
+        self.plot.addItem(self.cost_line)
+        self._losses = np.zeros(0)
+
+    def show(self, snap: RegressionSnapshot) -> None:
+        n = snap.n
+        losses = snap.losses
+        self._losses = losses
+        if n <= SEPARATE_BARS:
+            top = float(losses.max()) if n else 0.0
+            shade = losses / top if top > 0 else np.zeros(n)
+            brushes = [pg.mkBrush(c) for c in self.cmap.map(0.15 + 0.75 * shade, mode="qcolor")]
+            self.bars.setOpts(x=np.arange(n), height=losses, width=0.8, brushes=brushes)
+            self.bars.setVisible(True)
+            self.profile.setVisible(False)
+        else:
+            self.profile.setData(np.arange(n + 1) - 0.5, losses)
+            self.profile.setVisible(True)
+            self.bars.setVisible(False)
+        self.cost_line.setValue(snap.cost)
+        top = float(losses.max()) if n else 1.0
+        self.plot.setRange(xRange=(-0.6, n - 0.4), yRange=(0, max(top, snap.cost, 1e-12) * 1.08), padding=0)
+
+    def show_highlight(self, row: int | None) -> None:
+        if row is None or row >= self._losses.size:
+            self.highlight.setVisible(False)
+            return
+        self.highlight.setOpts(x=[row], height=[self._losses[row]], width=0.8)
+        self.highlight.setVisible(True)
+
+    def bar_at(self, scene_pos) -> int | None:
+        """The bar under a scene position, if any."""
+        if not self.plot.sceneBoundingRect().contains(scene_pos) or self._losses.size == 0:
+            return None
+        p = self.plot.getViewBox().mapSceneToView(scene_pos)
+        i = int(round(p.x()))
+        if 0 <= i < self._losses.size and abs(p.x() - i) <= 0.45:
+            return i
+        return None

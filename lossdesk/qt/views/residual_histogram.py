@@ -1,0 +1,34 @@
+"""Error distribution: a histogram of the residuals y − ŷ, with the mean and median marked."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from ...model.snapshot import RegressionSnapshot
+from .. import style
+
+
+class ResidualHistogramView:
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("residual y − ŷ", "points")
+        self.plot = self.widget.getPlotItem()
+        self.bars = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0, pen=style.pen(style.BLUE, 1.5),
+                                     brush=pg.mkBrush(86, 180, 233, 140))
+        self.plot.addItem(self.bars)
+        self.zero = pg.InfiniteLine(0, angle=90, pen=style.pen(style.GREY, 1, Qt.PenStyle.DotLine))
+        self.mean = pg.InfiniteLine(0, angle=90, pen=style.pen(style.VERMILLION, 2),
+                                    label="mean", labelOpts={"position": 0.92, "color": style.VERMILLION})
+        self.median = pg.InfiniteLine(0, angle=90, pen=style.pen(style.GREEN, 2, Qt.PenStyle.DashLine),
+                                      label="median", labelOpts={"position": 0.78, "color": style.GREEN})
+        for line in (self.zero, self.mean, self.median):
+            self.plot.addItem(line)
+
+    def show(self, snap: RegressionSnapshot) -> None:
+        self.bars.setData(snap.histogram_edges, snap.histogram_counts)
+        self.mean.setValue(snap.mean_residual)
+        self.median.setValue(snap.median_residual)
+        edges = snap.histogram_edges
+        span = max(abs(edges[0]), abs(edges[-1]), 1e-9)
+        self.plot.setRange(xRange=(-span * 1.05, span * 1.05),
+                           yRange=(0, max(1, snap.histogram_counts.max()) * 1.1), padding=0)

@@ -1,0 +1,100 @@
+"""Small reusable controls: a float slider paired with a number box, linear or log scale."""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from typing import Iterator
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
+
+STEPS = 1000
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Update widgets from the state without their signals echoing back."""
+    previous = [o.blockSignals(True) for o in objects]
+    try:
+        yield
+    finally:
+        for o, was in zip(objects, previous):
+            o.blockSignals(was)
+
+
+class FloatSlider(QWidget):
+    """A labelled slider over [low, high] with a number box; ``log`` spaces it geometrically.
+
+    The box accepts values beyond the slider's range (the slider then rests at its end).
+    """
+
+    valueChanged = Signal(float)
+
+    def __init__(self, label: str, low: float, high: float, value: float, *, log: bool = False,
+                 decimals: int = 3, box_range: tuple[float, float] | None = None,
+                 tooltip: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.low, self.high, self.log = low, high, log
+        self.label = QLabel(label)
+        self.label.setMinimumWidth(28)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, STEPS)
+        self.slider.setMinimumWidth(80)
+        self.box = QDoubleSpinBox()
+        self.box.setDecimals(decimals)
+        lo, hi = box_range or (low, high)
+        self.box.setRange(lo, hi)
+        self.box.setKeyboardTracking(False)
+        self.box.setMinimumWidth(72)
+        step = (high - low) / 100 if not log else value / 10
+        self.box.setSingleStep(step if step > 0 else 0.01)
+        if log:
+            self.box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.box)
+        for w in (self.label, self.slider, self.box):
+            w.setToolTip(tooltip)
+        self.slider.valueChanged.connect(self._from_slider)
+        self.box.valueChanged.connect(self._from_box)
+        self.set_value(value)
+
+    def _to_pos(self, value: float) -> int:
+        if self.log:
+            t = (math.log(max(value, 1e-300)) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
+        else:
+            t = (value - self.low) / (self.high - self.low)
+        return int(round(min(max(t, 0.0), 1.0) * STEPS))
+
+    def _from_pos(self, pos: int) -> float:
+        t = pos / STEPS
+        if self.log:
+            return math.exp(math.log(self.low) + t * (math.log(self.high) - math.log(self.low)))
+        return self.low + t * (self.high - self.low)
+
+    def value(self) -> float:
+        return float(self.box.value())
+
+    def set_value(self, value: float) -> None:
+        with signals_blocked(self.slider, self.box):
+            self.box.setValue(value)
+            self.slider.setValue(self._to_pos(value))
+
+    def set_range(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+        with signals_blocked(self.slider):
+            self.slider.setValue(self._to_pos(self.box.value()))
+
+    def _from_slider(self, pos: int) -> None:
+        value = self._from_pos(pos)
+        with signals_blocked(self.box):
+            self.box.setValue(value)
+        self.valueChanged.emit(self.box.value())
+
+    def _from_box(self, value: float) -> None:
+        with signals_blocked(self.slider):
+            self.slider.setValue(self._to_pos(value))
+        self.valueChanged.emit(float(value))
