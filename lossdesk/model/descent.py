@@ -46,7 +46,8 @@ class DescentRun:
 
     def __post_init__(self) -> None:
         theta = np.asarray(self.theta0, dtype=float).copy()
-        cost, grad = self.objective.cost_and_gradient(theta)
+        with np.errstate(all="ignore"):  # a start far out may overflow: that is divergence
+            cost, grad = self.objective.cost_and_gradient(theta)
         self.thetas, self.costs, self.gradients = [theta], [cost], [grad]
         self.state = self.optimizer.init(theta)
         self._limit = self.blowup * (abs(cost) + 1.0) if math.isfinite(cost) else math.inf
