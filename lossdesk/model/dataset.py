@@ -392,8 +392,16 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
+        where = f"line {line}"
+        lines = raw.split(b"\n")
+        header_no = next((i for i, row in enumerate(lines) if row.strip()), 0) + 1
+        if line > header_no:  # a data cell: name its column, as every other error does
+            header = next(csv.reader([lines[header_no - 1].decode("utf-8-sig", "replace")]), [])
+            index = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].count(b",")
+            if index < len(header):
+                where += f", column {header[index].strip().lower()!r}"
         raise DatasetError(
-            f"line {line}: {path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            f"{where}: {path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
             "save it as UTF-8 CSV and try again"
         ) from None
     return parse_csv(text, source=str(path))
