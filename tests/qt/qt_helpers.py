@@ -1,0 +1,55 @@
+"""Drive pyqtgraph views with real mouse events, as a user's hand would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+LEFT = Qt.MouseButton.LeftButton
+NONE = Qt.MouseButton.NoButton
+
+
+def to_widget(plot_widget, x: float, y: float) -> QPointF:
+    """Widget (viewport) pixel position of the data point (x, y) in a PlotWidget."""
+    vb = plot_widget.getPlotItem().getViewBox()
+    scene = vb.mapViewToScene(QPointF(x, y))
+    return QPointF(plot_widget.mapFromScene(scene))
+
+
+def send_mouse(plot_widget, kind: QEvent.Type, pos: QPointF, button=LEFT, buttons=LEFT, double=False) -> None:
+    viewport = plot_widget.viewport()
+    global_pos = QPointF(viewport.mapToGlobal(QPoint(int(pos.x()), int(pos.y()))))
+    event = QMouseEvent(kind, pos, global_pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
+def drag(qtbot, plot_widget, start: tuple[float, float], end: tuple[float, float], steps: int = 8) -> None:
+    """Press at data point ``start``, move in steps, release at ``end``."""
+    p0 = to_widget(plot_widget, *start)
+    p1 = to_widget(plot_widget, *end)
+    send_mouse(plot_widget, QEvent.Type.MouseMove, p0, NONE, NONE)  # the hand arrives first
+    qtbot.wait(20)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonPress, p0, LEFT, LEFT)
+    qtbot.wait(20)
+    for k in range(1, steps + 1):
+        t = k / steps
+        p = QPointF(p0.x() + t * (p1.x() - p0.x()), p0.y() + t * (p1.y() - p0.y()))
+        send_mouse(plot_widget, QEvent.Type.MouseMove, p, NONE, LEFT)
+        qtbot.wait(15)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p1, LEFT, NONE)
+    qtbot.wait(10)
+
+
+def hover(qtbot, plot_widget, x: float, y: float) -> None:
+    send_mouse(plot_widget, QEvent.Type.MouseMove, to_widget(plot_widget, x, y), NONE, NONE)
+    qtbot.wait(15)
+
+
+def double_click(qtbot, plot_widget, x: float, y: float) -> None:
+    p = to_widget(plot_widget, x, y)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonPress, p, LEFT, LEFT)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p, LEFT, NONE)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonDblClick, p, LEFT, LEFT)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p, LEFT, NONE)
+    qtbot.wait(10)
