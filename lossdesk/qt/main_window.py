@@ -30,7 +30,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.explorer.status.connect(self.show_status)
-        self.state.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        self.state.undo_stack.cleanChanged.connect(self._update_title)
         self._build_menus()
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
 
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.show_status("Add points mode: click empty space in the data view to add a point." if on
                          else "Add points mode off.", "info")
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_args) -> None:
         clean = self.state.undo_stack.isClean()
         self.setWindowTitle("lossdesk" if clean else "lossdesk — unsaved changes")
 

@@ -44,6 +44,8 @@ class RegressionExplorer(QWidget):
     def __init__(self, state: ExplorerState | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state or ExplorerState()
+        if self.state.parent() is None:
+            self.state.setParent(self)  # Qt owns it with the widget, so both go together
         self.cache = SurfaceCache()
         self.snapshot: RegressionSnapshot | None = None
         self.best: tuple[float, float] = (0.0, 0.0)

@@ -7,7 +7,9 @@ forms of colour blindness.
 from __future__ import annotations
 
 import PySide6  # noqa: F401  (PySide6 first, so pyqtgraph binds to it)
+import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 ORANGE = "#E69F00"
 SKY = "#56B4E9"
@@ -46,4 +48,40 @@ def plot_widget(x_label: str, y_label: str) -> pg.PlotWidget:
     w.setMenuEnabled(False)
     w.getPlotItem().hideButtons()
     w.setMinimumSize(160, 120)
+    for name in ("left", "bottom"):
+        # Tick labels are costly to draw; keep them as a pixmap until the range moves.
+        w.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return w
+
+
+def _needs_update(current: tuple[float, float], wanted: tuple[float, float]) -> bool:
+    """Grow at once; shrink only when the wanted span is under half the current one."""
+    c0, c1 = current
+    w0, w1 = wanted
+    if w0 < c0 or w1 > c1:
+        return True
+    return (w1 - w0) < 0.5 * (c1 - c0)
+
+
+def stable_range(plot: pg.PlotItem, x: tuple[float, float] | None = None,
+                 y: tuple[float, float] | None = None, margin: float = 0.1) -> None:
+    """Keep axes still while values wobble: every axis move repaints its tick labels.
+
+    The range only changes when data leave it or shrink well inside it, and then it
+    takes ``margin`` of room so the next small change fits.
+    """
+    (cx0, cx1), (cy0, cy1) = plot.viewRange()
+    kwargs = {}
+    for key, wanted, current in (("xRange", x, (cx0, cx1)), ("yRange", y, (cy0, cy1))):
+        if wanted is None:
+            continue
+        lo, hi = float(wanted[0]), float(wanted[1])
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            continue
+        if hi <= lo:
+            hi = lo + 1.0
+        if _needs_update(current, (lo, hi)):
+            pad = margin * (hi - lo)
+            kwargs[key] = (lo - pad if lo != 0 else lo, hi + pad)
+    if kwargs:
+        plot.setRange(padding=0, **kwargs)

@@ -66,6 +66,16 @@ class DraggablePoints(pg.ScatterPlotItem):
             self.clicked.emit(index)
 
 
+def move_positions(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
+    """Move scatter points without rebuilding their styles (setData restyles every point)."""
+    item.data["x"] = x
+    item.data["y"] = y
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+
+
 class DataFitView:
     """Owns the plot and its items; ``show`` draws a snapshot."""
 
@@ -100,8 +110,12 @@ class DataFitView:
 
     # ------------------------------------------------------------------ drawing
     def set_points(self, x: np.ndarray, y: np.ndarray, fit_view: bool = False) -> None:
+        same_count = x.size == self._x.size and x.size > 0
         self._x, self._y = x, y
-        self.points.setData(x=x, y=y)
+        if same_count:
+            move_positions(self.points, x, y)
+        else:
+            self.points.setData(x=x, y=y)
         if fit_view:
             self.fit_range()
 

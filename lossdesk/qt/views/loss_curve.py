@@ -29,7 +29,7 @@ class LossCurveView:
         if self.costs.size:
             self.head.setData([steps[-1]], [self.costs[-1]])
             top = max(float(self.costs.max()), best_cost)
-            self.plot.setRange(xRange=(0, max(10, steps[-1])), yRange=(min(best_cost, self.costs.min()) * 0.98, top * 1.05 + 1e-12),
-                               padding=0)
+            low = min(best_cost, float(self.costs.min()))
+            style.stable_range(self.plot, x=(0, max(10, steps[-1])), y=(low, top + 1e-12), margin=0.05)
         else:
             self.head.setData([], [])

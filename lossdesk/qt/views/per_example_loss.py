@@ -57,7 +57,7 @@ class PerExampleLossView:
             self.bars.setVisible(False)
         self.cost_line.setValue(snap.cost)
         top = float(losses.max()) if n else 1.0
-        self.plot.setRange(xRange=(-0.6, n - 0.4), yRange=(0, max(top, snap.cost, 1e-12) * 1.08), padding=0)
+        style.stable_range(self.plot, x=(-0.6, n - 0.4), y=(0, max(top, snap.cost, 1e-12)), margin=0.05)
 
     def show_highlight(self, row: int | None) -> None:
         if row is None or row >= self._losses.size:

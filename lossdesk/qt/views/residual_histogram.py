@@ -30,5 +30,4 @@ class ResidualHistogramView:
         self.median.setValue(snap.median_residual)
         edges = snap.histogram_edges
         span = max(abs(edges[0]), abs(edges[-1]), 1e-9)
-        self.plot.setRange(xRange=(-span * 1.05, span * 1.05),
-                           yRange=(0, max(1, snap.histogram_counts.max()) * 1.1), padding=0)
+        style.stable_range(self.plot, x=(-span, span), y=(0, max(1, snap.histogram_counts.max())))
