@@ -24,6 +24,8 @@ GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 def best_constant(y: Any, loss: str | Loss, **params: Any) -> float:
     """The constant c minimising mean loss(y, c): mean (MSE), median (MAE), τ-quantile."""
     obj = line_objective(np.zeros(len(np.asarray(y))), y, loss, **params)
+    if obj.loss.task != "regression":
+        raise ValueError(f"best_constant needs a regression loss; {obj.loss.title} is for classification")
     return float(_best_intercept(obj.y, obj.loss, obj.params))
 
 
