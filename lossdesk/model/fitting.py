@@ -1,10 +1,11 @@
 """Exact minimisers: the best line and the best constant for each regression loss.
 
 * MSE: least squares in closed form (the same line as ``numpy.polyfit(x, y, 1)``).
-* MAE and quantile(τ): for a fixed slope w the best intercept is the τ-quantile of
-  r = y − w·x, and the remaining cost f(w) is convex and piecewise linear; a
-  golden-section search on f, then a snap to the best line through two data points
-  near the optimum, finds the minimum.
+* MAE and quantile(τ): an optimal line passes through two data points. Up to
+  ``PAIRWISE_LIMIT`` points every such line is tried. Beyond that: for a fixed slope w
+  the best intercept is the τ-quantile of r = y − w·x, and the remaining cost f(w) is
+  convex and piecewise linear; a golden-section search on f, then a snap to the best
+  line through two data points near the optimum, finds the minimum.
 * Huber and log-cosh: convex and smooth; damped Newton steps with a backtracking line
   search from the least-squares line, on centred x, until the step is at rounding level.
 """
@@ -103,8 +104,29 @@ def _pinball_profile(xc: np.ndarray, y: np.ndarray, w: float, tau: float) -> tup
     return _pinball_cost(r, c, tau), c
 
 
+#: up to this many points the pinball line is found by trying every line through two points
+PAIRWISE_LIMIT = 120
+
+
+def _pinball_line_pairwise(xc: np.ndarray, y: np.ndarray, tau: float) -> tuple[float, float]:
+    """Exact for small n: an optimal line passes through two data points (an LP vertex)."""
+    i, j = np.triu_indices(xc.size, 1)
+    dx = xc[j] - xc[i]
+    keep = dx != 0
+    slopes = np.unique((y[j] - y[i])[keep] / dx[keep])
+    r = y[None, :] - slopes[:, None] * xc[None, :]
+    k = min(max(int(np.ceil(tau * xc.size)) - 1, 0), xc.size - 1)
+    c = np.partition(r, k, axis=1)[:, k]
+    d = r - c[:, None]
+    cost = np.where(d >= 0, tau * d, (tau - 1.0) * d).sum(axis=1)
+    best = int(np.argmin(cost))
+    return float(slopes[best]), float(c[best])
+
+
 def _pinball_line(xc: np.ndarray, y: np.ndarray, tau: float) -> tuple[float, float]:
     """Minimise f(w) = min_b Σ pinball(y − w·x − b), convex piecewise linear in w."""
+    if xc.size <= PAIRWISE_LIMIT:
+        return _pinball_line_pairwise(xc, y, tau)
     # The optimum lies on a line through two data points, so its slope is bounded by
     # the steepest such line: |w| ≤ range(y) / (smallest gap between distinct x).
     xs = np.unique(xc)

@@ -196,3 +196,22 @@ def test_smooth_best_line_has_zero_gradient(name):
     w, b = best_line(x, y, name)
     g = line_objective(x, y, name).gradient(np.array([w, b]))
     assert np.abs(g).max() < 1e-10
+
+
+@pytest.mark.parametrize("tau", [0.5, 0.2, 0.85])
+def test_large_pinball_search_matches_trying_every_pair(tau):
+    """Above the pairwise limit a search is used; it must land on the same optimum."""
+    from lossdesk.model import fitting
+
+    rng = np.random.default_rng(11)
+    n = fitting.PAIRWISE_LIMIT + 80
+    x = rng.uniform(-3, 3, n)
+    y = 1.5 * x + rng.standard_t(2, n)
+    name = "mae" if tau == 0.5 else "quantile"
+    params = {} if name == "mae" else {"tau": tau}
+    w, b = best_line(x, y, name, **params)
+    xc = x - x.mean()
+    w_exact, c_exact = fitting._pinball_line_pairwise(xc, y, tau)
+    obj = line_objective(x, y, name, **params)
+    exact_cost = obj.cost(np.array([w_exact, c_exact - w_exact * x.mean()]))
+    assert obj.cost(np.array([w, b])) <= exact_cost * (1 + 1e-9)
