@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
                             f"{path.name} holds class labels; the regression explorer needs x,y columns.")
             return False
         self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
+        self.state.undo_stack.setClean()  # what is on screen now matches the file
         self.show_status(f"Opened {path.name}: {data.n} points.", "info")
         return True
 
@@ -123,7 +124,6 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.show_error("Could not save", f"{path}: {exc.strerror or exc}")
             return False
-        self.state.dirty = False
         self.state.undo_stack.setClean()
         self.show_status(f"Saved {self.state.data.n} points to {path.name}.", "info")
         return True

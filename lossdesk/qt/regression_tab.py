@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import RegressionData
+from ..model import RegressionData, make_preset
 from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
 from ..model.surface import line_surface_window
 from .controls import ControlPanel
@@ -32,7 +32,7 @@ from .views.loss_surface import LossSurfaceView
 from .views.panel import ViewPanel
 from .views.per_example_loss import PerExampleLossView
 from .views.residual_histogram import ResidualHistogramView
-from .widgets import signals_blocked
+from .widgets import bind_live_slider, signals_blocked
 
 FRAME_MS = 16
 SURFACE_SIZE = 128
@@ -52,8 +52,6 @@ class RegressionExplorer(QWidget):
         self.best_cost = 0.0
         self.window: SurfaceWindow | None = None
         self.add_mode = False
-        self._drag_before: RegressionData | None = None
-        self._slider_before: RegressionData | None = None
 
         # ---------------------------------------------------------------- views
         self.data_view = DataFitView()
@@ -142,14 +140,10 @@ class RegressionExplorer(QWidget):
         s.changed.connect(self.refresh)
         s.message.connect(self.show_message)
         c.preset.activated.connect(lambda i: self.load_preset(c.preset.itemText(i)))
-        c.noise.valueChanged.connect(self._noise_changed)
-        c.noise.slider.sliderPressed.connect(self._slider_pressed)
-        c.noise.slider.sliderReleased.connect(lambda: self._slider_released("Change noise"))
+        bind_live_slider(c.noise, s, self._noise_changed, "Change noise")
         c.add_outlier.clicked.connect(self.add_outlier)
         c.use_selected.clicked.connect(self.outlier_from_selection)
-        c.outlier_shift.valueChanged.connect(self._outlier_shift_changed)
-        c.outlier_shift.slider.sliderPressed.connect(self._slider_pressed)
-        c.outlier_shift.slider.sliderReleased.connect(lambda: self._slider_released("Move outlier"))
+        bind_live_slider(c.outlier_shift, s, s.shift_outlier, "Move outlier")
         c.loss.currentIndexChanged.connect(lambda i: self.set_loss(c.loss.itemData(i)))
         c.delta.valueChanged.connect(lambda v: self._set_param("delta", v))
         c.tau.valueChanged.connect(lambda v: self._set_param("tau", v))
@@ -203,7 +197,6 @@ class RegressionExplorer(QWidget):
         self.set_playing(False)
         self.state.preset = None
         self.state.set_data(data, text)
-        self.state.dirty = False
         self.state.reset_run()
         self.refit_views()
 
@@ -254,30 +247,13 @@ class RegressionExplorer(QWidget):
         c.set_value(0.0)
         c.setEnabled(True)
 
-    def _outlier_shift_changed(self, shift: float) -> None:
-        row = self.state.outlier
-        if row is None or row >= self.state.data.n:
-            return
-        live = self.controls.outlier_shift.slider.isSliderDown()
-        self.state.move_point(row, float(self.state.data.x[row]), self.state.outlier_base + shift, live=live)
-
-    def _noise_changed(self, noise: float) -> None:
-        from ..model import make_preset  # noqa: PLC0415
-
+    def _noise_changed(self, noise: float, live: bool) -> None:
         name = self.state.preset or self.controls.preset.currentText()
-        if self.controls.noise.slider.isSliderDown():
+        if live:
             self.state.preset, self.state.noise = name, noise
             self.state.preview_data(make_preset(name, noise=noise))  # type: ignore[arg-type]
         else:
             self.state.load_preset(name, noise)
-
-    def _slider_pressed(self) -> None:
-        self._slider_before = self.state.data
-
-    def _slider_released(self, text: str) -> None:
-        if self._slider_before is not None:
-            self.state.commit_drag(self._slider_before, text)
-            self._slider_before = None
 
     # ---------------------------------------------------------------- descent
     def set_playing(self, playing: bool) -> None:
@@ -312,16 +288,14 @@ class RegressionExplorer(QWidget):
 
     # ---------------------------------------------------------------- mouse
     def _drag_started(self, row: int) -> None:
-        self._drag_before = self.state.data
+        self.state.begin_live_edit()
         self.state.select(row)
 
     def _drag_moved(self, row: int, x: float, y: float) -> None:
         self.state.move_point(row, x, y, live=True)
 
     def _drag_finished(self, row: int) -> None:
-        if self._drag_before is not None:
-            self.state.commit_drag(self._drag_before, "Move point")
-            self._drag_before = None
+        self.state.end_live_edit("Move point")
         if row == self.state.outlier:
             self.state.outlier_base = float(self.state.data.y[row]) - self.controls.outlier_shift.value()
 
@@ -390,10 +364,9 @@ class RegressionExplorer(QWidget):
         if data_or_loss:
             self.best = self.cache.best_line(s.data, s.loss, s.params)
             self.best_cost = regression_snapshot(s.data, s.loss, s.params, *self.best).cost
-            keep = (self.window is not None and self._drag_before is None and self._slider_before is None
-                    and self.window.contains(*self.best))
-            dragging = self._drag_before is not None or self._slider_before is not None
-            if self.window is None or (not keep and not dragging):
+            # The surface's window holds still during a gesture, and moves after it if
+            # the best line has left it.
+            if self.window is None or not (s.live_editing or self.window.contains(*self.best)):
                 self.window = self._choose_window()
             self.surface_view.show_surface(self.window, self.cache.surface(s.data, s.loss, s.params, self.window))
             self.surface_view.show_optimum(*self.best)

@@ -59,7 +59,7 @@ class ExplorerState(QObject):
         self.outlier: int | None = None
         self.outlier_base: float = 0.0
         self.run: DescentRun | None = None
-        self.dirty = False  # edits since the last open or save
+        self._live_base: RegressionData | None = None
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -76,20 +76,28 @@ class ExplorerState(QObject):
             return
         self.undo_stack.push(SetDataCommand(self, self.data, new, text))
 
+    def begin_live_edit(self) -> None:
+        """Start a gesture (a drag, a slider move) whose many small steps undo as one."""
+        if self._live_base is None:
+            self._live_base = self.data
+
+    @property
+    def live_editing(self) -> bool:
+        return self._live_base is not None
+
     def preview_data(self, new: RegressionData) -> None:
-        """Show a data set without an undo step (the live part of a drag)."""
+        """Show a data set without an undo step (the live part of a gesture)."""
         self._apply_data(new)
 
-    def commit_drag(self, before: RegressionData, text: str = "Move point") -> None:
-        """Record a finished drag as one undo step from ``before`` to the current data."""
-        after = self.data
-        if after == before:
-            return
-        self.undo_stack.push(SetDataCommand(self, before, after, text))
+    def end_live_edit(self, text: str) -> None:
+        """Record the finished gesture as one undo step from where it began."""
+        before, self._live_base = self._live_base, None
+        if before is not None and before != self.data:
+            self.undo_stack.push(SetDataCommand(self, before, self.data, text))
+        self._emit("data")
 
     def _apply_data(self, new: RegressionData) -> None:
         self.data = new
-        self.dirty = True
         for attr in ("hover", "selected", "outlier"):
             value = getattr(self, attr)
             if value is not None and value >= new.n:
@@ -102,6 +110,13 @@ class ExplorerState(QObject):
         self.preset, self.noise = name, noise
         self.outlier = None
         self.set_data(data, f"Load preset {name}")  # type: ignore[arg-type]
+
+    def shift_outlier(self, shift: float, live: bool = False) -> None:
+        """Put the outlier ``shift`` above (or below) where it was when it was chosen."""
+        row = self.outlier
+        if row is None or row >= self.data.n:
+            return
+        self.move_point(row, float(self.data.x[row]), self.outlier_base + shift, live=live)
 
     def move_point(self, row: int, x: float, y: float, live: bool = False) -> None:
         new = self.data.with_row(row, {"x": x, "y": y})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
@@ -98,3 +98,14 @@ class FloatSlider(QWidget):
         with signals_blocked(self.slider):
             self.slider.setValue(self._to_pos(value))
         self.valueChanged.emit(float(value))
+
+
+def bind_live_slider(control: FloatSlider, state, apply: Callable[[float, bool], None], text: str) -> None:
+    """Drive a data edit from a slider: live while the handle is held, one undo step per move.
+
+    ``apply(value, live)`` is called for every change; ``live`` is true while the user
+    holds the handle. Typed values (live false) are ordinary undoable edits.
+    """
+    control.slider.sliderPressed.connect(state.begin_live_edit)
+    control.slider.sliderReleased.connect(lambda: state.end_live_edit(text))
+    control.valueChanged.connect(lambda value: apply(value, control.slider.isSliderDown()))
