@@ -17,8 +17,8 @@ from . import __version__
 from .model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
 from .model.dataset import DEFAULT_PRESET, Dataset
 
-TABS = ("regression",)
-FUTURE_TABS = ("compare", "classification", "descent")
+TABS = ("regression", "compare")
+FUTURE_TABS = ("classification", "descent")
 DEFAULT_SIZE = (1366, 768)
 
 

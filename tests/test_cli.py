@@ -85,11 +85,12 @@ def test_options_reach_the_launch_settings(tmp_path):
     assert (opts.loss, opts.params, opts.optimizer, opts.lr, opts.steps) == ("huber", {"delta": 2.0}, "adam", 0.05, 7)
 
 
-def test_screenshot_writes_a_picture_with_content(tmp_path):
+@pytest.mark.parametrize("tab", ["regression", "compare"])
+def test_screenshot_writes_a_picture_with_content(tmp_path, tab):
     from PySide6.QtGui import QImage
 
     out = tmp_path / "shot.png"
-    result = run_cli(["--screenshot", str(out), "--size", "1366x768", "--steps", "5"], tmp_path)
+    result = run_cli(["--tab", tab, "--screenshot", str(out), "--size", "1366x768", "--steps", "5"], tmp_path)
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)

@@ -34,6 +34,9 @@ def build_window(options: LaunchOptions):
     if options.lr is not None:
         explorer.set_lr(options.lr)
     explorer.sync_controls()
+    window.set_tab(options.tab)
+    if options.tab == "compare":
+        window.compare.set_arrow_loss(options.loss)
     explorer.refresh(frozenset({"loss", "line", "run"}))
     if options.steps:
         state.step(options.steps)

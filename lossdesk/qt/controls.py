@@ -40,19 +40,7 @@ class ControlPanel(QWidget):
         self.noise = FloatSlider("", 0.0, 3.0, 0.6, decimals=2,
                                  tooltip="How much random scatter the preset has; moving it regenerates the points")
         form.addRow("Noise", self.noise)
-        outlier_row = QHBoxLayout()
-        self.add_outlier = QPushButton("Add outlier")
-        self.add_outlier.setToolTip("Add a point at the right edge and make it the outlier; "
-                                    "then move it with the slider below")
-        self.use_selected = QPushButton("Selected is outlier")
-        self.use_selected.setToolTip("Make the selected point the outlier the slider moves")
-        outlier_row.addWidget(self.add_outlier)
-        outlier_row.addWidget(self.use_selected)
-        form.addRow(outlier_row)
-        self.outlier_shift = FloatSlider("", -30.0, 30.0, 0.0, decimals=2,
-                                         tooltip="Moves the outlier up or down from where it was chosen")
-        self.outlier_shift.setEnabled(False)
-        form.addRow("Outlier Δy", self.outlier_shift)
+        self.outlier_form = form  # the tab adds its outlier controls here
         layout.addWidget(data_box)
 
         # ---------------------------------------------------------------- loss

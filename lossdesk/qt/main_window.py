@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 from .. import __version__
 from ..assets import resource_path
 from ..model import DatasetError, LOSSES, read_csv, write_csv
+from .compare_tab import CompareTab
 from .regression_tab import RegressionExplorer
+
+TAB_NAMES = {"regression": 0, "compare": 1}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 
@@ -25,11 +28,16 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon)))
         self.explorer = RegressionExplorer()
         self.state = self.explorer.state
+        self.compare = CompareTab(self.state)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.explorer, "Regression explorer")
+        self.tabs.addTab(self.compare, "Outlier lab")
+        self.tabs.setTabToolTip(0, "One loss in depth: every point's error, the cost, its surface and descent")
+        self.tabs.setTabToolTip(1, "MSE, MAE and Huber fitted to the same data: drag one point and watch them part")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.explorer.status.connect(self.show_status)
+        self.compare.status.connect(self.show_status)
         self.state.undo_stack.cleanChanged.connect(self._update_title)
         self._build_menus()
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
@@ -75,7 +83,9 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Delete selected point", self.explorer.remove_selected, QKeySequence.StandardKey.Delete)
 
         view = bar.addMenu("&View")
-        self._action(view, "&Fit views to data", self.explorer.refit_views, "F",
+        self._action(view, "&Regression explorer", lambda: self.set_tab("regression"), "Ctrl+Shift+1")
+        self._action(view, "&Outlier lab", lambda: self.set_tab("compare"), "Ctrl+Shift+2")
+        self._action(view, "&Fit views to data", self.fit_views, "F",
                      "Zoom the data view and the loss surface to the data")
         loss_menu = view.addMenu("&Loss")
         for i, (name, loss) in enumerate((n, l) for n, l in LOSSES.items() if l.task == "regression"):
@@ -90,6 +100,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_menu, "&About lossdesk", self.show_about)
+
+    def set_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(TAB_NAMES[name])
 
     # ------------------------------------------------------------------ files
     def open_csv(self) -> None:
@@ -143,6 +156,10 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._last_box = box
+
+    def fit_views(self) -> None:
+        self.explorer.refit_views()
+        self.compare.fit_view_to_data()
 
     def _toggle_add_mode(self, on: bool) -> None:
         self.explorer.add_mode = bool(on)

@@ -23,6 +23,7 @@ from ..model import RegressionData, make_preset
 from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
 from ..model.surface import line_surface_window
 from .controls import ControlPanel
+from .outlier_controls import OutlierControls
 from .dataset_table import DatasetEditor
 from .formula import cost_formula_html
 from .state import DEFAULT_LR, ExplorerState
@@ -110,6 +111,8 @@ class RegressionExplorer(QWidget):
 
         # ---------------------------------------------------------------- left column
         self.controls = ControlPanel()
+        self.outlier_controls = OutlierControls(self.state)
+        self.controls.outlier_form.addRow(self.outlier_controls)
         self.editor = DatasetEditor(self.state)
         self.side = QTabWidget()
         self.side.addTab(self.controls, "Controls")
@@ -141,9 +144,7 @@ class RegressionExplorer(QWidget):
         s.message.connect(self.show_message)
         c.preset.activated.connect(lambda i: self.load_preset(c.preset.itemText(i)))
         bind_live_slider(c.noise, s, self._noise_changed, "Change noise")
-        c.add_outlier.clicked.connect(self.add_outlier)
-        c.use_selected.clicked.connect(self.outlier_from_selection)
-        bind_live_slider(c.outlier_shift, s, s.shift_outlier, "Move outlier")
+        self.outlier_controls.message.connect(self.show_message)
         c.loss.currentIndexChanged.connect(lambda i: self.set_loss(c.loss.itemData(i)))
         c.delta.valueChanged.connect(lambda v: self._set_param("delta", v))
         c.tau.valueChanged.connect(lambda v: self._set_param("tau", v))
@@ -227,26 +228,6 @@ class RegressionExplorer(QWidget):
         self.set_playing(False)
         self.state.set_line(*self.best)
 
-    def add_outlier(self) -> None:
-        self.state.add_outlier()
-        self._arm_outlier_slider()
-
-    def outlier_from_selection(self) -> None:
-        if self.state.selected is None:
-            self.show_message("Click a point first (or pick a row in the data table), then make it the outlier.",
-                              "warning")
-            return
-        self.state.choose_outlier(self.state.selected)
-        self._arm_outlier_slider()
-
-    def _arm_outlier_slider(self) -> None:
-        spread = float(np.ptp(self.state.data.y)) or 1.0
-        c = self.controls.outlier_shift
-        c.set_range(-3 * spread, 3 * spread)
-        c.box.setRange(-100 * spread, 100 * spread)
-        c.set_value(0.0)
-        c.setEnabled(True)
-
     def _noise_changed(self, noise: float, live: bool) -> None:
         name = self.state.preset or self.controls.preset.currentText()
         if live:
@@ -296,8 +277,6 @@ class RegressionExplorer(QWidget):
 
     def _drag_finished(self, row: int) -> None:
         self.state.end_live_edit("Move point")
-        if row == self.state.outlier:
-            self.state.outlier_base = float(self.state.data.y[row]) - self.controls.outlier_shift.value()
 
     def _data_hover(self, scene_pos: QPointF) -> None:
         self.state.set_hover(self.data_view.nearest_point(scene_pos))
@@ -328,7 +307,7 @@ class RegressionExplorer(QWidget):
         if chosen is remove:
             self.remove_selected()
         elif chosen is outlier:
-            self.outlier_from_selection()
+            self.state.choose_outlier(row)
 
     def remove_selected(self) -> None:
         row = self.state.selected
@@ -383,7 +362,10 @@ class RegressionExplorer(QWidget):
             self._show_reduction(snap)
             self.controls.w.set_value(snap.w)
             self.controls.b.set_value(snap.b)
-        elif "loss" in aspects and self.snapshot is not None:
+        if "loss" in aspects:
+            self.controls.delta.set_value(s.loss_params["huber"]["delta"])
+            self.controls.tau.set_value(s.loss_params["quantile"]["tau"])
+        if "loss" in aspects and "line" not in aspects and self.snapshot is not None:
             self.formula.setText(cost_formula_html(s.loss, s.params, self.snapshot, s.reduction))
         if aspects & {"run", "line", "data", "loss"}:
             self._show_run()

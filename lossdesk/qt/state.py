@@ -158,12 +158,17 @@ class ExplorerState(QObject):
             self._emit("loss", "run")
 
     def set_param(self, key: str, value: float) -> None:
-        params = dict(self.loss_params[self.loss])
+        """Set a parameter of the selected loss."""
+        self.set_loss_param(self.loss, key, value)
+
+    def set_loss_param(self, loss: str, key: str, value: float) -> None:
+        params = dict(self.loss_params[loss])
         params[key] = value
-        LOSSES[self.loss].resolve_params(params)  # raises ValueError if out of range
-        if params != self.loss_params[self.loss]:
-            self.loss_params[self.loss] = params
-            self.run = None
+        LOSSES[loss].resolve_params(params)  # raises ValueError if out of range
+        if params != self.loss_params[loss]:
+            self.loss_params[loss] = params
+            if loss == self.loss:
+                self.run = None
             self._emit("loss", "run")
 
     def set_line(self, w: float, b: float, keep_run: bool = False) -> None:

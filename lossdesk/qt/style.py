@@ -21,6 +21,9 @@ PURPLE = "#CC79A7"
 INK = "#222222"
 GREY = "#888888"
 
+#: one colour per regression loss, wherever losses are drawn side by side
+LOSS_COLOURS = {"mse": VERMILLION, "mae": BLUE, "huber": GREEN, "logcosh": PURPLE, "quantile": ORANGE}
+
 #: colour map for "how large is this loss" (dark = small, bright = large)
 LOSS_CMAP = "plasma"
 #: colour map for the loss surface

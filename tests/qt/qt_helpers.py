@@ -53,3 +53,18 @@ def double_click(qtbot, plot_widget, x: float, y: float) -> None:
     send_mouse(plot_widget, QEvent.Type.MouseButtonDblClick, p, LEFT, LEFT)
     send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p, LEFT, NONE)
     qtbot.wait(10)
+
+
+def type_into(qtbot, spin_box, text: str) -> None:
+    spin_box.lineEdit().selectAll()
+    qtbot.keyClicks(spin_box.lineEdit(), text)
+    qtbot.keyClick(spin_box.lineEdit(), Qt.Key.Key_Return)
+
+
+def click(qtbot, plot_widget, x: float, y: float) -> None:
+    p = to_widget(plot_widget, x, y)
+    send_mouse(plot_widget, QEvent.Type.MouseMove, p, NONE, NONE)
+    qtbot.wait(15)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonPress, p, LEFT, LEFT)
+    send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p, LEFT, NONE)
+    qtbot.wait(15)

@@ -11,26 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from lossdesk.cli import parse_options
 from lossdesk.model import LOSSES, best_line, line_loss_surface, make_preset
-from lossdesk.qt.app import build_window
-from lossdesk.qt.style import configure_pyqtgraph
-from qt_helpers import double_click, drag, hover
-
-
-@pytest.fixture
-def window(qtbot):
-    configure_pyqtgraph()
-    win = build_window(parse_options([]))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.wait(100)  # let the layout settle before aiming the mouse
-    return win
-
-
-@pytest.fixture
-def explorer(window):
-    return window.explorer
+from qt_helpers import double_click, drag, hover, type_into
 
 
 def bar_heights(explorer) -> np.ndarray:
@@ -52,11 +33,6 @@ def open_cell_editor(table, row: int, column: int):
     editor.setFocus()
     return editor
 
-
-def type_into(qtbot, spin_box, text: str) -> None:
-    spin_box.lineEdit().selectAll()
-    qtbot.keyClicks(spin_box.lineEdit(), text)
-    qtbot.keyClick(spin_box.lineEdit(), Qt.Key.Key_Return)
 
 
 def test_default_window_shows_outliers_and_mse(window, explorer):
@@ -270,12 +246,12 @@ def test_dragging_the_surface_handle_moves_the_line(qtbot, explorer):
 
 
 def test_outlier_slider_moves_the_mse_line_more_than_mae(qtbot, explorer):
-    c = explorer.controls
-    qtbot.mouseClick(c.add_outlier, Qt.MouseButton.LeftButton)
+    c = explorer.outlier_controls
+    qtbot.mouseClick(c.add_button, Qt.MouseButton.LeftButton)
     row = explorer.state.outlier
     assert row == explorer.state.data.n - 1
     base = explorer.state.data.y[row]
-    type_into(qtbot, c.outlier_shift.box, "40")
+    type_into(qtbot, c.shift.box, "40")
     assert explorer.state.data.y[row] == pytest.approx(base + 40)
     data = explorer.state.data
     w_mse = best_line(data.x, data.y, "mse")[0]
