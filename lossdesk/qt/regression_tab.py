@@ -245,7 +245,7 @@ class RegressionExplorer(QWidget):
             self.banner.setVisible(False)
             run = self.state.ensure_run()
             if run.status == "diverged":
-                self.state.reset_run(*run.thetas[0])
+                self.state.reset_run(run.thetas[0])
             self.timer.start()
         else:
             self.timer.stop()
