@@ -30,9 +30,9 @@ def build_window(options: LaunchOptions):
     for key, value in options.params.items():
         state.loss_params[options.loss][key] = value
     explorer.set_loss(options.loss)
-    explorer.set_optimizer(options.optimizer)
+    explorer.descent.set_optimizer(options.optimizer)
     if options.lr is not None:
-        explorer.set_lr(options.lr)
+        explorer.descent.set_lr(options.lr)
     explorer.sync_controls()
     window.set_tab(options.tab)
     if options.tab == "compare":

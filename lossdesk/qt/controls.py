@@ -6,22 +6,22 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from ..model import LOSSES, OPTIMIZERS, PRESETS
+from ..model import LOSSES, PRESETS
+from .descent_controls import DescentPanel
+from .state import ExplorerState
 from .widgets import FloatSlider
 
 REGRESSION_PRESETS = [name for name, p in PRESETS.items() if p.task == "regression"]
 
 
 class ControlPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, state: ExplorerState, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -79,35 +79,8 @@ class ControlPanel(QWidget):
         layout.addWidget(line_box)
 
         # ---------------------------------------------------------------- descent
-        run_box = QGroupBox("Gradient descent")
-        form = QFormLayout(run_box)
-        form.setContentsMargins(6, 4, 6, 4)
-        self.optimizer = QComboBox()
-        for name, cls in OPTIMIZERS.items():
-            self.optimizer.addItem(cls.title, name)
-        self.optimizer.setToolTip("How each step uses the gradient")
-        form.addRow("Optimizer", self.optimizer)
-        self.lr = FloatSlider("", 1e-4, 10.0, 0.1, log=True, decimals=5, box_range=(1e-6, 1000.0),
-                              tooltip="Learning rate η: the size of each step (log scale). "
-                                      "Too large and the ball flies out of the valley.")
-        form.addRow("Learning rate", self.lr)
-        self.speed = FloatSlider("", 1, 50, 1, decimals=0, tooltip="Descent steps per animation frame")
-        form.addRow("Steps/frame", self.speed)
-        buttons = QHBoxLayout()
-        self.play = QPushButton("Play")
-        self.play.setCheckable(True)
-        self.play.setToolTip("Start or pause the descent (Space)")
-        self.step = QPushButton("Step")
-        self.step.setToolTip("Take one descent step (Right arrow)")
-        self.reset = QPushButton("Reset")
-        self.reset.setToolTip("Back to w = 0, b = 0 and clear the path (R)")
-        for b in (self.play, self.step, self.reset):
-            buttons.addWidget(b)
-        form.addRow(buttons)
-        self.run_status = QLabel("")
-        self.run_status.setWordWrap(True)
-        form.addRow(self.run_status)
-        layout.addWidget(run_box)
+        self.descent = DescentPanel(state)
+        layout.addWidget(self.descent)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 

@@ -92,14 +92,19 @@ class MainWindow(QMainWindow):
             self._action(loss_menu, loss.title, lambda _=False, n=name: self.explorer.set_loss(n), f"Ctrl+{i + 1}")
 
         run = bar.addMenu("&Run")
-        self._action(run, "&Play / Pause", self.explorer.toggle_play, "Space", "Start or pause gradient descent")
-        self._action(run, "&Step", self.explorer.step_once, "Right", "Take one descent step")
-        self._action(run, "&Reset", self.explorer.reset, "R", "Back to w = 0, b = 0")
+        self._action(run, "&Play / Pause", lambda: self.current_descent().toggle_play(), "Space",
+                     "Start or pause gradient descent")
+        self._action(run, "&Step", lambda: self.current_descent().step_once(), "Right", "Take one descent step")
+        self._action(run, "&Reset", lambda: self.current_descent().reset(), "R", "Back to the start")
         self._action(run, "Jump to &best line", self.explorer.jump_to_best, "B")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_menu, "&About lossdesk", self.show_about)
+
+    def current_descent(self):
+        """The descent controls of the tab in front (the regression explorer's by default)."""
+        return getattr(self.tabs.currentWidget(), "descent", self.explorer.descent)
 
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])

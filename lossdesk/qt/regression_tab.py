@@ -8,7 +8,7 @@ when the data or loss changed, the surface and best line) and hands them to the 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -26,7 +26,7 @@ from .controls import ControlPanel
 from .outlier_controls import OutlierControls
 from .dataset_table import DatasetEditor
 from .formula import cost_formula_html
-from .state import DEFAULT_LR, ExplorerState
+from .state import ExplorerState
 from .views.data_fit import DataFitView
 from .views.loss_curve import LossCurveView
 from .views.loss_surface import LossSurfaceView
@@ -35,7 +35,6 @@ from .views.per_example_loss import PerExampleLossView
 from .views.residual_histogram import ResidualHistogramView
 from .widgets import bind_live_slider, signals_blocked
 
-FRAME_MS = 16
 SURFACE_SIZE = 128
 
 
@@ -110,7 +109,8 @@ class RegressionExplorer(QWidget):
         rlay.addWidget(right_split, 1)
 
         # ---------------------------------------------------------------- left column
-        self.controls = ControlPanel()
+        self.controls = ControlPanel(self.state)
+        self.descent = self.controls.descent
         self.outlier_controls = OutlierControls(self.state)
         self.controls.outlier_form.addRow(self.outlier_controls)
         self.editor = DatasetEditor(self.state)
@@ -129,9 +129,6 @@ class RegressionExplorer(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self.tick)
 
         self._connect()
         self.sync_controls()
@@ -151,12 +148,8 @@ class RegressionExplorer(QWidget):
         c.w.valueChanged.connect(lambda v: s.set_line(v, s.b))
         c.b.valueChanged.connect(lambda v: s.set_line(s.w, v))
         c.jump_best.clicked.connect(self.jump_to_best)
-        c.optimizer.currentIndexChanged.connect(lambda i: self.set_optimizer(c.optimizer.itemData(i)))
-        c.lr.valueChanged.connect(self.set_lr)
-        c.speed.valueChanged.connect(lambda v: setattr(s, "steps_per_tick", max(1, int(round(v)))))
-        c.play.toggled.connect(self.set_playing)
-        c.step.clicked.connect(self.step_once)
-        c.reset.clicked.connect(self.reset)
+        self.descent.started.connect(lambda: self.banner.setVisible(False))
+        self.descent.message.connect(self.show_message)
         self.reduction.currentIndexChanged.connect(lambda i: s.set_reduction(self.reduction.itemData(i)))
 
         pts = self.data_view.points
@@ -174,28 +167,27 @@ class RegressionExplorer(QWidget):
     def sync_controls(self) -> None:
         """Show the state's values in the controls without echoing signals back."""
         s, c = self.state, self.controls
-        with signals_blocked(c.preset, c.loss, c.optimizer, self.reduction):
+        with signals_blocked(c.preset, c.loss, self.reduction):
             if s.preset is not None:
                 c.preset.setCurrentText(s.preset)
             c.loss.setCurrentIndex(c.loss.findData(s.loss))
-            c.optimizer.setCurrentIndex(c.optimizer.findData(s.optimizer))
             self.reduction.setCurrentIndex(self.reduction.findData(s.reduction))
         c.delta.set_value(s.loss_params["huber"]["delta"])
         c.tau.set_value(s.loss_params["quantile"]["tau"])
-        c.lr.set_value(s.lr)
+        self.descent.sync()
         c.show_param_controls(s.loss)
         c.w.set_value(s.w)
         c.b.set_value(s.b)
 
     # ==================================================================== actions
     def load_preset(self, name: str, noise: float | None = None) -> None:
-        self.set_playing(False)
+        self.descent.set_playing(False)
         self.state.load_preset(name, noise)
         self.state.reset_run()
         self.refit_views()
 
     def load_data(self, data: RegressionData, text: str) -> None:
-        self.set_playing(False)
+        self.descent.set_playing(False)
         self.state.preset = None
         self.state.set_data(data, text)
         self.state.reset_run()
@@ -207,17 +199,6 @@ class RegressionExplorer(QWidget):
         with signals_blocked(self.controls.loss):
             self.controls.loss.setCurrentIndex(self.controls.loss.findData(name))
 
-    def set_optimizer(self, name: str) -> None:
-        self.state.set_optimizer(name)
-        self.set_lr(DEFAULT_LR.get(name, self.state.lr))
-
-    def set_lr(self, value: float) -> None:
-        try:
-            self.state.set_lr(value)
-        except ValueError as exc:
-            self.show_message(str(exc), "error")
-        self.controls.lr.set_value(self.state.lr)
-
     def _set_param(self, key: str, value: float) -> None:
         try:
             self.state.set_param(key, value)
@@ -225,7 +206,7 @@ class RegressionExplorer(QWidget):
             self.show_message(str(exc), "error")
 
     def jump_to_best(self) -> None:
-        self.set_playing(False)
+        self.descent.set_playing(False)
         self.state.set_line(*self.best)
 
     def _noise_changed(self, noise: float, live: bool) -> None:
@@ -235,37 +216,6 @@ class RegressionExplorer(QWidget):
             self.state.preview_data(make_preset(name, noise=noise))  # type: ignore[arg-type]
         else:
             self.state.load_preset(name, noise)
-
-    # ---------------------------------------------------------------- descent
-    def set_playing(self, playing: bool) -> None:
-        with signals_blocked(self.controls.play):
-            self.controls.play.setChecked(playing)
-        self.controls.play.setText("Pause" if playing else "Play")
-        if playing:
-            self.banner.setVisible(False)
-            run = self.state.ensure_run()
-            if run.status == "diverged":
-                self.state.reset_run(run.thetas[0])
-            self.timer.start()
-        else:
-            self.timer.stop()
-
-    def toggle_play(self) -> None:
-        self.set_playing(not self.timer.isActive())
-
-    def tick(self) -> None:
-        status = self.state.step(self.state.steps_per_tick)
-        if status != "running":
-            self.set_playing(False)
-
-    def step_once(self) -> None:
-        self.set_playing(False)
-        self.state.step(1)
-
-    def reset(self) -> None:
-        self.set_playing(False)
-        self.banner.setVisible(False)
-        self.state.reset_run()
 
     # ---------------------------------------------------------------- mouse
     def _drag_started(self, row: int) -> None:
@@ -394,14 +344,10 @@ class RegressionExplorer(QWidget):
             self.surface_view.show_path(np.array([[self.state.w, self.state.b]]))
             cost = self.snapshot.cost if self.snapshot is not None else 0.0
             self.curve_view.show(np.array([cost]), self.best_cost)
-            self.controls.run_status.setText("Press Play to roll down from here.")
             return
-        thetas = np.asarray(run.thetas)
-        self.surface_view.show_path(thetas)
+        self.surface_view.show_path(np.asarray(run.thetas))
         self.curve_view.show(np.asarray(run.costs), self.best_cost)
         self.curve_panel.readout.setText(f"step {run.steps}   cost {run.costs[-1]:.4g}")
-        text = run.message
-        self.controls.run_status.setText(text[0].upper() + text[1:])
 
     def _update_slider_ranges(self) -> None:
         if self.window is None:

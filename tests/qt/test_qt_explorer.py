@@ -194,10 +194,10 @@ def test_reduction_switch_reads_out_sum(qtbot, explorer):
 
 def test_play_lowers_the_cost(qtbot, explorer):
     start_cost = explorer.snapshot.cost
-    qtbot.mouseClick(explorer.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(explorer.descent.play, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: explorer.state.run is not None and explorer.state.run.steps >= 25, timeout=10_000)
-    qtbot.mouseClick(explorer.controls.play, Qt.MouseButton.LeftButton)
-    assert not explorer.timer.isActive()
+    qtbot.mouseClick(explorer.descent.play, Qt.MouseButton.LeftButton)
+    assert not explorer.descent.timer.isActive()
     run = explorer.state.run
     assert run.costs[-1] < 0.8 * start_cost
     assert explorer.snapshot.cost == pytest.approx(run.costs[-1])
@@ -209,20 +209,20 @@ def test_play_lowers_the_cost(qtbot, explorer):
 
 def test_a_huge_learning_rate_shows_diverged_and_keeps_the_data(qtbot, explorer):
     data = explorer.state.data
-    type_into(qtbot, explorer.controls.lr.box, "50")
+    type_into(qtbot, explorer.descent.lr.box, "50")
     assert explorer.state.lr == 50
-    qtbot.mouseClick(explorer.controls.play, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not explorer.timer.isActive(), timeout=10_000)
+    qtbot.mouseClick(explorer.descent.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not explorer.descent.timer.isActive(), timeout=10_000)
     assert explorer.state.run.status == "diverged"
     assert explorer.banner.isVisible()
     assert "Diverged at step" in explorer.banner.text()
     assert explorer.state.data == data
     assert np.isfinite([explorer.state.w, explorer.state.b]).all()
     # the app keeps working: a sane rate and Reset bring the ball home
-    type_into(qtbot, explorer.controls.lr.box, "0.1")
-    qtbot.mouseClick(explorer.controls.reset, Qt.MouseButton.LeftButton)
+    type_into(qtbot, explorer.descent.lr.box, "0.1")
+    qtbot.mouseClick(explorer.descent.reset_button, Qt.MouseButton.LeftButton)
     assert not explorer.banner.isVisible()
-    qtbot.mouseClick(explorer.controls.step, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(explorer.descent.step, Qt.MouseButton.LeftButton)
     assert explorer.state.run.status == "running"
 
 
@@ -231,9 +231,9 @@ def test_keyboard_space_plays_and_right_steps(qtbot, window, explorer):
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert explorer.state.run is not None and explorer.state.run.steps == 1
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert explorer.timer.isActive()
+    assert explorer.descent.timer.isActive()
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert not explorer.timer.isActive()
+    assert not explorer.descent.timer.isActive()
 
 
 def test_dragging_the_surface_handle_moves_the_line(qtbot, explorer):
@@ -262,12 +262,12 @@ def test_outlier_slider_moves_the_mse_line_more_than_mae(qtbot, explorer):
 
 def test_soak_thousands_of_frames_keep_none_alive(qtbot, explorer):
     """PySide6 6.12.0 on CPython 3.11 leaked references to None until the process aborted."""
-    explorer.set_optimizer("sgd")
-    explorer.set_lr(0.001)
+    explorer.descent.set_optimizer("sgd")
+    explorer.descent.set_lr(0.001)
     app = QApplication.instance()
     before = sys.getrefcount(None)
     for frame in range(3000):
-        explorer.tick()
+        explorer.descent.tick()
         if frame % 10 == 0:
             app.processEvents()
     after = sys.getrefcount(None)
