@@ -24,19 +24,21 @@ LOG2 = float(np.log(2.0))
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
-    """log(1 + exp(z)), stable for large positive and negative z."""
-    return np.logaddexp(0.0, z)
+    """log(1 + exp(z)) = max(z, 0) + log(1 + exp(−|z|)): stable at both ends."""
+    z = np.asarray(z, dtype=float)
+    t = np.abs(z)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    np.log1p(t, out=t)
+    t += np.maximum(z, 0.0)
+    return t
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + exp(−z)), without overflow warnings."""
+    """σ(z) = 1 / (1 + exp(−z)); written with exp(−|z|) so nothing overflows."""
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -168,10 +170,13 @@ class MSE(RegressionLoss):
 
     def _value(self, y, p, **_):
         e = p - y
-        return e * e
+        e *= e
+        return e
 
     def _gradient(self, y, p, **_):
-        return 2.0 * (p - y)
+        e = p - y
+        e *= 2.0
+        return e
 
 
 class MAE(RegressionLoss):
@@ -199,11 +204,18 @@ class Huber(RegressionLoss):
     differentiable = "once, everywhere"
 
     def _value(self, y, p, delta=1.0, **_):
-        a = np.abs(p - y)
-        return np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+        a = p - y
+        np.abs(a, out=a)
+        m = np.minimum(a, delta)  # m·(|e| − m/2) is ½e² inside δ and δ(|e| − ½δ) outside
+        m *= -0.5
+        a += m
+        m *= -2.0
+        a *= m
+        return a
 
     def _gradient(self, y, p, delta=1.0, **_):
-        return np.clip(p - y, -delta, delta)
+        e = p - y
+        return np.clip(e, -delta, delta, out=e)
 
 
 class LogCosh(RegressionLoss):
@@ -214,11 +226,18 @@ class LogCosh(RegressionLoss):
     formula = "L = log cosh(ŷ − y)"
 
     def _value(self, y, p, **_):
-        e = np.abs(p - y)  # even function: use |e| so softplus(−2|e|) never overflows
-        return e + np.log1p(np.exp(-2.0 * e)) - LOG2
+        e = p - y
+        np.abs(e, out=e)  # even function: use |e| so softplus(−2|e|) never overflows
+        t = e * -2.0
+        np.exp(t, out=t)
+        np.log1p(t, out=t)
+        t += e
+        t -= LOG2
+        return t
 
     def _gradient(self, y, p, **_):
-        return np.tanh(p - y)
+        e = p - y
+        return np.tanh(e, out=e)
 
 
 class Quantile(RegressionLoss):
@@ -232,11 +251,17 @@ class Quantile(RegressionLoss):
 
     def _value(self, y, p, tau=0.5, **_):
         r = y - p
-        return np.where(r >= 0, tau * r, (tau - 1.0) * r)
+        v = r * tau
+        r *= tau - 1.0
+        return np.maximum(v, r, out=v)  # pinball = max(τr, (τ − 1)r)
 
     def _gradient(self, y, p, tau=0.5, **_):
-        r = y - p
-        return np.where(r > 0, -tau, np.where(r < 0, 1.0 - tau, 0.0))
+        e = p - y
+        tie = e == 0
+        np.copysign(0.5, e, out=e)
+        e += 0.5 - tau  # 1 − τ where ŷ > y, −τ where ŷ < y
+        e[tie] = 0.0
+        return e
 
 
 # ============================== binary classification ================================

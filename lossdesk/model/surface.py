@@ -73,12 +73,19 @@ def _check_grid(g: np.ndarray, what: str) -> None:
 # ----------------------------------------------------------------------------- MSE
 def _mse_surface(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """mean (y − w x − b)² = (ȳ − w x̄ − b)² + var y − 2w cov(x, y) + w² var x."""
+    n = x.size
     xm, ym = x.mean(), y.mean()
-    xc, yc = x - xm, y - ym
-    vxx, vxy, vyy = xc @ xc / x.size, xc @ yc / x.size, yc @ yc / x.size
+    d = x - xm  # the one length-N temporary, reused for y − ȳ
+    # einsum sums products without BLAS threads (which stall when the cores are busy)
+    vxx = np.einsum("i,i->", d, d) / n
+    vxy = (np.einsum("i,i->", d, y) - ym * d.sum()) / n  # Σ(x − x̄)(y − ȳ)
+    np.subtract(y, ym, out=d)
+    vyy = np.einsum("i,i->", d, d) / n
     spread = vyy - 2.0 * w * vxy + w * w * vxx  # (Gw,)
-    offset = (ym - w * xm)[:, None] - b[None, :]  # (Gw, Gb)
-    return np.maximum(offset * offset + spread[:, None], 0.0)
+    out = np.subtract.outer(ym - w * xm, b)  # the only (Gw, Gb) array, updated in place
+    out *= out
+    out += spread[:, None]
+    return np.maximum(out, 0.0, out=out)
 
 
 # ------------------------------------------------------------- MAE, quantile, Huber
@@ -96,12 +103,22 @@ def _bucketed_surface(
     m = t_sorted.size
     out = np.empty((w.size, b.size))
     rows_per_chunk = max(1, CHUNK_ELEMENTS // max(n, 1))
+    # Evenly spaced grids (np.linspace, as the app uses) bucket by arithmetic instead of
+    # a binary search; a residual within rounding of a threshold may land one bucket
+    # off, which changes Z by rounding only because each loss is continuous there.
+    b_sorted = np.sort(b)
+    uniform = _uniform_step(b_sorted)
+    offsets = (-delta, delta) if name == "huber" else (0.0,)
     for start in range(0, w.size, rows_per_chunk):
         wc = w[start : start + rows_per_chunk]
         r = y[None, :] - wc[:, None] * x[None, :]  # residual before the intercept
         rows = wc.size
         # Bucket each residual by how many thresholds lie at or below it.
-        idx = np.searchsorted(t_sorted, r.ravel(), side="right")
+        if uniform:
+            idx = sum(_uniform_bucket(r, b_sorted[0] + o, uniform, b.size) for o in offsets)
+            idx = idx.ravel()
+        else:
+            idx = np.searchsorted(t_sorted, r.ravel(), side="right")
         # Sums are taken of residuals shifted by their row mean, for accuracy.
         centre = r.mean(axis=1, keepdims=True)
         r -= centre
@@ -141,6 +158,28 @@ def _bucketed_surface(
                 tau = params["tau"]
                 out[start : start + rows] = ((1.0 - tau) * below + tau * above) / n
     return np.maximum(out, 0.0)
+
+
+def _uniform_step(t: np.ndarray) -> float:
+    """The step of an evenly spaced sorted grid, or 0.0 if it is not evenly spaced."""
+    if t.size < 2:
+        return 0.0
+    step = (t[-1] - t[0]) / (t.size - 1)
+    if not step > 0:
+        return 0.0
+    exact = t[0] + step * np.arange(t.size)
+    tol = 16 * np.finfo(float).eps * max(abs(t[0]), abs(t[-1]), step)
+    return float(step) if np.all(np.abs(t - exact) <= tol) else 0.0
+
+
+def _uniform_bucket(r: np.ndarray, t0: float, step: float, m: int) -> np.ndarray:
+    """How many of t0, t0 + step, …, t0 + (m − 1)·step lie at or below each r."""
+    q = r - t0
+    q *= 1.0 / step
+    np.floor(q, out=q)
+    q += 1.0
+    np.clip(q, 0.0, m, out=q)
+    return q.astype(np.intp)
 
 
 def _prefix(counts: np.ndarray, rows: int, m: int) -> np.ndarray:
