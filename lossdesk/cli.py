@@ -17,8 +17,9 @@ from . import __version__
 from .model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
 from .model.dataset import DEFAULT_PRESET, Dataset
 
-TABS = ("regression", "compare")
-FUTURE_TABS = ("classification", "descent")
+TABS = ("regression", "compare", "classification")
+FUTURE_TABS = ("descent",)
+REGRESSION_TABS = ("regression", "compare")
 DEFAULT_SIZE = (1366, 768)
 
 
@@ -37,7 +38,7 @@ class LaunchOptions:
     optimizer: str = "gd"
     lr: float | None = None
     steps: int = 0
-    tab: str = "regression"
+    tab: str = "regression"  # regression, compare or classification
     screenshot: Path | None = None
     size: tuple[int, int] = DEFAULT_SIZE
     noise: float | None = None
@@ -65,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", metavar="X", type=str, help="learning rate, a number > 0")
     p.add_argument("--steps", metavar="K", type=str, default="0",
                    help="descent steps to run before showing (or capturing) the window")
-    p.add_argument("--tab", metavar="NAME", default="regression",
-                   help="the tab to show: " + ", ".join(TABS))
+    p.add_argument("--tab", metavar="NAME", default=None,
+                   help="the tab to show: " + ", ".join(TABS) + " (default: regression, or classification "
+                   "for labelled data and classification losses)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the window to a PNG and exit (works without a display)")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
@@ -86,30 +88,49 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
     if args.list_presets:
         return "\n".join(f"{name:<14} {p.task:<15} {p.description}" for name, p in PRESETS.items())
 
-    if args.tab not in TABS:
-        if args.tab in FUTURE_TABS:
-            raise UsageError(f"the {args.tab} tab is not in this version yet; use --tab regression")
-        raise UsageError(f"unknown tab {args.tab!r}; choose one of {', '.join(TABS)}")
-
+    loss_name = args.loss.lower() if args.loss else None
+    if loss_name is not None and loss_name not in LOSSES:
+        raise UsageError(f"unknown loss {args.loss!r}; choose one of {', '.join(LOSSES)}")
+    if args.preset is not None and args.preset not in PRESETS:
+        raise UsageError(f"unknown preset {args.preset!r}; choose one of {', '.join(PRESETS)}")
     try:
-        if args.dataset:
-            dataset = read_csv(args.dataset)
-        else:
-            dataset = make_preset(args.preset or DEFAULT_PRESET)
+        dataset = read_csv(args.dataset) if args.dataset else None
     except DatasetError as exc:
         raise UsageError(str(exc)) from None
-    if dataset.task != "regression":
-        raise UsageError(
-            f"{dataset.name} is a classification data set; the regression tab needs x,y points"
-        )
 
-    loss_name = (args.loss or "mse").lower()
-    if loss_name not in LOSSES:
-        raise UsageError(f"unknown loss {args.loss!r}; choose one of {', '.join(LOSSES)}")
+    tab = args.tab
+    if tab is not None and tab not in TABS:
+        if tab in FUTURE_TABS:
+            raise UsageError(f"the {tab} tab is not in this version yet; choose one of {', '.join(TABS)}")
+        raise UsageError(f"unknown tab {tab!r}; choose one of {', '.join(TABS)}")
+    if tab is None:
+        classifying = (
+            (dataset is not None and dataset.task == "classification")
+            or (args.preset is not None and PRESETS[args.preset].task == "classification")
+            or (loss_name is not None and LOSSES[loss_name].task != "regression")
+        )
+        tab = "classification" if classifying else "regression"
+    wants = "regression" if tab in REGRESSION_TABS else "classification"
+
+    if loss_name is None:
+        loss_name = "mse" if wants == "regression" else "bce"
     loss = LOSSES[loss_name]
-    if loss.task != "regression":
-        raise UsageError(f"{loss.title} is for classification; the regression tab takes "
-                         + ", ".join(n for n, l in LOSSES.items() if l.task == "regression"))
+    if (loss.task == "regression") != (wants == "regression"):
+        allowed = [n for n, spec in LOSSES.items() if (spec.task == "regression") == (wants == "regression")]
+        raise UsageError(f"{loss.title} does not fit the {tab} tab; it takes {', '.join(allowed)}")
+
+    preset = None
+    if dataset is None:
+        default = DEFAULT_PRESET if wants == "regression" else (
+            "three_classes" if loss.task == "multiclass" else "binary_1d")
+        preset = args.preset or default
+        dataset = make_preset(preset)
+    if dataset.task != wants:
+        raise UsageError(f"{dataset.name} is a {dataset.task} data set; the {tab} tab needs "
+                         + ("x,y points" if wants == "regression" else "labelled points (x,label or x1,x2,label)"))
+    if loss.task == "binary" and dataset.n_classes > 2:  # type: ignore[attr-defined]
+        raise UsageError(f"{loss.title} needs labels 0 and 1, but {dataset.name} has "
+                         f"{dataset.n_classes} classes; use --loss cce")  # type: ignore[attr-defined]
     raw_params: dict[str, str] = {}
     for item in args.param:
         name, sep, value = item.partition("=")
@@ -160,8 +181,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if shot.suffix.lower() != ".png":
             raise UsageError("--screenshot writes a PNG; give a file name ending in .png")
 
-    preset = None if args.dataset else (args.preset or DEFAULT_PRESET)
-    return LaunchOptions(dataset, preset, loss_name, params, optimizer, lr, steps, args.tab, shot, size)
+    return LaunchOptions(dataset, preset, loss_name, params, optimizer, lr, steps, tab, shot, size)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -51,11 +51,15 @@ def test_help_exits_zero(capsys):
         (["--param", "delta"], "NAME=VALUE"),
         (["--loss", "huber", "--param", "delta=-1"], "delta must lie between"),
         (["--loss", "mse", "--param", "tau=0.3"], "does not take tau"),
-        (["--loss", "bce"], "classification"),
+        (["--tab", "regression", "--loss", "bce"], "does not fit"),
+        (["--tab", "classification", "--loss", "mse"], "does not fit"),
+        (["--preset", "three_classes", "--loss", "bce"], "use --loss cce"),
+        (["--tab", "classification", "--preset", "linear"], "labelled points"),
         (["--optimizer", "warp"], "unknown optimizer"),
         (["--steps", "many"], "whole number"),
         (["--size", "big"], "WIDTHxHEIGHT"),
         (["--tab", "nowhere"], "unknown tab"),
+        (["--tab", "descent"], "not in this version"),
         (["--dataset", "missing.csv"], "cannot read"),
         (["--bogus"], "unrecognized"),
     ],
@@ -85,7 +89,7 @@ def test_options_reach_the_launch_settings(tmp_path):
     assert (opts.loss, opts.params, opts.optimizer, opts.lr, opts.steps) == ("huber", {"delta": 2.0}, "adam", 0.05, 7)
 
 
-@pytest.mark.parametrize("tab", ["regression", "compare"])
+@pytest.mark.parametrize("tab", ["regression", "compare", "classification"])
 def test_screenshot_writes_a_picture_with_content(tmp_path, tab):
     from PySide6.QtGui import QImage
 

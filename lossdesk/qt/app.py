@@ -20,24 +20,29 @@ def build_window(options: LaunchOptions):
 
     window = MainWindow()
     window.resize(*options.size)
-    explorer, state = window.explorer, window.state
+    if options.tab == "classification":
+        tab = window.classification
+        tab.set_loss(options.loss)
+    else:
+        tab = window.explorer
+    state = tab.state
     if options.preset is not None:
         if options.preset != state.preset:
-            explorer.load_preset(options.preset)
+            tab.load_preset(options.preset)
     else:
-        explorer.load_data(options.dataset, "Open data set")  # type: ignore[arg-type]
+        tab.load_data(options.dataset, "Open data set")  # type: ignore[arg-type]
     state.undo_stack.clear()
     for key, value in options.params.items():
         state.loss_params[options.loss][key] = value
-    explorer.set_loss(options.loss)
-    explorer.descent.set_optimizer(options.optimizer)
+    tab.set_loss(options.loss)
+    tab.descent.set_optimizer(options.optimizer)
     if options.lr is not None:
-        explorer.descent.set_lr(options.lr)
-    explorer.sync_controls()
+        tab.descent.set_lr(options.lr)
+    tab.sync_controls()
+    tab.refresh(frozenset({"loss", "line", "run"}))
     window.set_tab(options.tab)
     if options.tab == "compare":
         window.compare.set_arrow_loss(options.loss)
-    explorer.refresh(frozenset({"loss", "line", "run"}))
     if options.steps:
         state.step(options.steps)
     return window

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import DatasetError
-from .state import ExplorerState
+from .state import DataState
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,7 +43,7 @@ def parse_cell(text: str) -> float:
 class DatasetTableModel(QAbstractTableModel):
     rejected = Signal(str)
 
-    def __init__(self, state: ExplorerState):
+    def __init__(self, state: DataState):
         super().__init__()
         self.state = state
         self._n = state.data.n
@@ -71,7 +71,7 @@ class DatasetTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{value:.6g}"
         if role == Qt.ItemDataRole.EditRole:
-            return repr(value)
+            return str(int(value)) if col == "label" else repr(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -108,7 +108,7 @@ class DatasetTableModel(QAbstractTableModel):
 class DatasetEditor(QWidget):
     """The table plus Add and Delete buttons and a line for refused edits."""
 
-    def __init__(self, state: ExplorerState, parent: QWidget | None = None):
+    def __init__(self, state: DataState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self.model = DatasetTableModel(state)
@@ -120,7 +120,7 @@ class DatasetEditor(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setToolTip("Double-click a cell to edit it; the views follow as soon as you press Enter.")
         self.add_button = QPushButton("Add point")
-        self.add_button.setToolTip("Add a point below the last row (it starts on the current line)")
+        self.add_button.setToolTip("Add a point as a new last row")
         self.delete_button = QPushButton("Delete point")
         self.delete_button.setToolTip("Delete the selected point (Delete key)")
         self.message = QLabel("")
@@ -144,8 +144,7 @@ class DatasetEditor(QWidget):
         self.message.setText(text)
 
     def add_row(self) -> None:
-        x = float(self.state.data.x.max()) + 0.5
-        row = self.state.add_point(x, self.state.w * x + self.state.b)
+        row = self.state.add_values(self.state.default_new_point())
         self.state.select(row)
         self.message.setText("")
 

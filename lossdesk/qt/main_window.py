@@ -1,20 +1,21 @@
-"""The main window: menus, shortcuts, status bar and the explorer tab."""
+"""The main window: menus, shortcuts, status bar and the tabs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from .. import __version__
 from ..assets import resource_path
 from ..model import DatasetError, LOSSES, read_csv, write_csv
+from .classification_tab import ClassificationTab
 from .compare_tab import CompareTab
 from .regression_tab import RegressionExplorer
 
-TAB_NAMES = {"regression": 0, "compare": 1}
+TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 
@@ -29,16 +30,26 @@ class MainWindow(QMainWindow):
         self.explorer = RegressionExplorer()
         self.state = self.explorer.state
         self.compare = CompareTab(self.state)
+        self.classification = ClassificationTab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.explorer, "Regression explorer")
         self.tabs.addTab(self.compare, "Outlier lab")
+        self.tabs.addTab(self.classification, "Classification")
         self.tabs.setTabToolTip(0, "One loss in depth: every point's error, the cost, its surface and descent")
         self.tabs.setTabToolTip(1, "MSE, MAE and Huber fitted to the same data: drag one point and watch them part")
+        self.tabs.setTabToolTip(2, "Binary and categorical cross-entropy on labelled points")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.explorer.status.connect(self.show_status)
-        self.compare.status.connect(self.show_status)
-        self.state.undo_stack.cleanChanged.connect(self._update_title)
+        # Regression tabs share one data set and history; classification has its own.
+        # Undo and redo follow the tab in front.
+        self.undo_group = QUndoGroup(self)
+        for stack in (self.state.undo_stack, self.classification.state.undo_stack):
+            self.undo_group.addStack(stack)
+            stack.cleanChanged.connect(self._update_title)
+        self.undo_group.setActiveStack(self.state.undo_stack)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        for tab in (self.explorer, self.compare, self.classification):
+            tab.status.connect(self.show_status)
         self._build_menus()
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
 
@@ -60,7 +71,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&Open CSV…", self.open_csv, QKeySequence.StandardKey.Open,
-                     "Open a data set from a CSV file with columns x,y")
+                     "Open a CSV data set: x,y for regression; x,label or x1,x2,label for classification")
         self._action(file, "&Save CSV…", self.save_csv, QKeySequence.StandardKey.Save,
                      "Save the points to a CSV file")
         self._action(file, "Save &screenshot…", self.save_screenshot, "Ctrl+P",
@@ -69,9 +80,9 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
-        self.undo_action = self.state.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.state.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for a in (self.undo_action, self.redo_action):
             edit.addAction(a)
@@ -80,11 +91,13 @@ class MainWindow(QMainWindow):
         self.add_mode_action = self._action(edit, "&Add points mode", self._toggle_add_mode, "A",
                                             "While on, every click on empty space in the data view adds a point",
                                             checkable=True)
-        self._action(edit, "&Delete selected point", self.explorer.remove_selected, QKeySequence.StandardKey.Delete)
+        self._action(edit, "&Delete selected point", lambda: self.current_data_tab().remove_selected(),
+                     QKeySequence.StandardKey.Delete)
 
         view = bar.addMenu("&View")
         self._action(view, "&Regression explorer", lambda: self.set_tab("regression"), "Ctrl+Shift+1")
         self._action(view, "&Outlier lab", lambda: self.set_tab("compare"), "Ctrl+Shift+2")
+        self._action(view, "&Classification", lambda: self.set_tab("classification"), "Ctrl+Shift+3")
         self._action(view, "&Fit views to data", self.fit_views, "F",
                      "Zoom the data view and the loss surface to the data")
         loss_menu = view.addMenu("&Loss")
@@ -109,6 +122,17 @@ class MainWindow(QMainWindow):
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])
 
+    def current_data_tab(self):
+        """The tab whose data set the File and Edit menus act on."""
+        return self.classification if self.tabs.currentWidget() is self.classification else self.explorer
+
+    def current_state(self):
+        return self.current_data_tab().state
+
+    def _tab_changed(self, _index: int) -> None:
+        self.undo_group.setActiveStack(self.current_state().undo_stack)
+        self._update_title()
+
     # ------------------------------------------------------------------ files
     def open_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open data set", "", "CSV files (*.csv);;All files (*)")
@@ -121,17 +145,26 @@ class MainWindow(QMainWindow):
         except DatasetError as exc:
             self.show_error("Could not open the data set", f"{path.name}: {exc}\n\nYour current points are unchanged.")
             return False
-        if data.task != "regression":
-            self.show_error("Not a regression data set",
-                            f"{path.name} holds class labels; the regression explorer needs x,y columns.")
-            return False
-        self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
-        self.state.undo_stack.setClean()  # what is on screen now matches the file
+        if data.task == "regression":
+            if self.tabs.currentWidget() is self.classification:
+                self.set_tab("regression")
+            self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
+        else:
+            loss = LOSSES[self.classification.state.loss]
+            if loss.task == "binary" and data.n_classes > 2:  # type: ignore[attr-defined]
+                self.show_error("Labels outside 0 and 1",
+                                f"{path.name} has labels 0 to {data.n_classes - 1}, but {loss.title} "  # type: ignore[attr-defined]
+                                "scores only two classes (0 and 1).\n\nChoose categorical cross-entropy in "
+                                "the Classification tab, then open the file again. Your current points are unchanged.")
+                return False
+            self.set_tab("classification")
+            self.classification.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
+        self.current_state().undo_stack.setClean()  # what is on screen now matches the file
         self.show_status(f"Opened {path.name}: {data.n} points.", "info")
         return True
 
     def save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save data set", f"{self.state.data.name}.csv",
+        path, _ = QFileDialog.getSaveFileName(self, "Save data set", f"{self.current_state().data.name}.csv",
                                               "CSV files (*.csv)")
         if path:
             self.save_path(Path(path))
@@ -165,6 +198,7 @@ class MainWindow(QMainWindow):
     def fit_views(self) -> None:
         self.explorer.refit_views()
         self.compare.fit_view_to_data()
+        self.classification.refit_views()
 
     def _toggle_add_mode(self, on: bool) -> None:
         self.explorer.add_mode = bool(on)
@@ -172,7 +206,7 @@ class MainWindow(QMainWindow):
                          else "Add points mode off.", "info")
 
     def _update_title(self, *_args) -> None:
-        clean = self.state.undo_stack.isClean()
+        clean = self.current_state().undo_stack.isClean()
         self.setWindowTitle("lossdesk" if clean else "lossdesk — unsaved changes")
 
     def show_shortcuts(self) -> None:

@@ -156,6 +156,15 @@ class DataState(QObject):
     def remove_point(self, row: int) -> None:
         self.set_data(self.data.without(row), "Remove point")
 
+    def add_values(self, values: dict[str, float]) -> int:
+        """Add a point with these column values; return its row."""
+        self.set_data(self.data.with_added(values), "Add point")
+        return self.data.n - 1
+
+    def default_new_point(self) -> dict[str, float]:
+        """Where the editor's Add button puts a new point."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ loss
     def set_loss(self, name: str) -> None:
         if name not in LOSSES or LOSSES[name].task not in self.tasks:
@@ -294,8 +303,11 @@ class ExplorerState(DataState):
         self._edit(self.data.with_row(row, {"x": x, "y": y}), live, "Move point")
 
     def add_point(self, x: float, y: float) -> int:
-        self.set_data(self.data.with_added({"x": x, "y": y}), "Add point")
-        return self.data.n - 1
+        return self.add_values({"x": x, "y": y})
+
+    def default_new_point(self) -> dict[str, float]:
+        x = float(self.data.x.max()) + 0.5
+        return {"x": x, "y": self.w * x + self.b}
 
     # ------------------------------------------------------------------ outlier
     def choose_outlier(self, row: int | None) -> None:
@@ -378,6 +390,8 @@ class ClassifierState(DataState):
     def move_point(self, row: int, values: dict[str, float], live: bool = False) -> None:
         self._edit(self.data.with_row(row, values), live, "Move point")
 
-    def add_point(self, values: dict[str, float]) -> int:
-        self.set_data(self.data.with_added(values), "Add point")
-        return self.data.n - 1
+    def default_new_point(self) -> dict[str, float]:
+        data: ClassificationData = self.data  # type: ignore[assignment]
+        values = {name: float(data.column(name).mean()) for name in data.column_names if name != "label"}
+        values["label"] = 0.0
+        return values

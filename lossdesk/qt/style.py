@@ -24,6 +24,9 @@ GREY = "#888888"
 #: one colour per regression loss, wherever losses are drawn side by side
 LOSS_COLOURS = {"mse": VERMILLION, "mae": BLUE, "huber": GREEN, "logcosh": PURPLE, "quantile": ORANGE}
 
+#: one colour per class (up to six classes)
+CLASS_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY)
+
 #: colour map for "how large is this loss" (dark = small, bright = large)
 LOSS_CMAP = "plasma"
 #: colour map for the loss surface

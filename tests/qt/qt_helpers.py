@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.MouseButton.NoButton
@@ -68,3 +68,14 @@ def click(qtbot, plot_widget, x: float, y: float) -> None:
     send_mouse(plot_widget, QEvent.Type.MouseButtonPress, p, LEFT, LEFT)
     send_mouse(plot_widget, QEvent.Type.MouseButtonRelease, p, LEFT, NONE)
     qtbot.wait(15)
+
+
+def open_cell_editor(table, row: int, column: int):
+    """Start editing a cell as a double-click would and return the line edit."""
+    index = table.model().index(row, column)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    editor = table.viewport().findChild(QLineEdit)
+    assert editor is not None, "no cell editor opened"
+    editor.setFocus()
+    return editor

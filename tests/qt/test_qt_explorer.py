@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from lossdesk.cli import parse_options
 from lossdesk.model import LOSSES, best_line, line_loss_surface, make_preset
-from qt_helpers import double_click, drag, hover, type_into
+from qt_helpers import double_click, drag, hover, open_cell_editor, type_into
 
 
 def bar_heights(explorer) -> np.ndarray:
@@ -21,17 +21,6 @@ def bar_heights(explorer) -> np.ndarray:
 def model_losses(explorer) -> np.ndarray:
     s = explorer.state
     return LOSSES[s.loss].value(s.data.y, s.w * s.data.x + s.b, **s.params)
-
-
-def open_cell_editor(table, row: int, column: int):
-    """Start editing a cell as a double-click would and return the line edit."""
-    index = table.model().index(row, column)
-    table.setCurrentIndex(index)
-    table.edit(index)
-    editor = table.viewport().findChild(QLineEdit)
-    assert editor is not None, "no cell editor opened"
-    editor.setFocus()
-    return editor
 
 
 

@@ -21,15 +21,19 @@ class LossCurveView:
         self.plot.addItem(self.best)
         self.costs = np.zeros(0)
 
-    def show(self, costs: np.ndarray, best_cost: float) -> None:
+    def show(self, costs: np.ndarray, best_cost: float | None) -> None:
+        """The cost after each step, and a line at the lowest cost possible when it is known."""
         self.costs = np.asarray(costs, dtype=float)
         steps = np.arange(self.costs.size)
         self.curve.setData(steps, self.costs)
-        self.best.setValue(best_cost)
+        self.best.setVisible(best_cost is not None)
+        if best_cost is not None:
+            self.best.setValue(best_cost)
         if self.costs.size:
             self.head.setData([steps[-1]], [self.costs[-1]])
-            top = max(float(self.costs.max()), best_cost)
-            low = min(best_cost, float(self.costs.min()))
+            known = [best_cost] if best_cost is not None else []
+            top = max([float(self.costs.max()), *known])
+            low = min([float(self.costs.min()), *known])
             style.stable_range(self.plot, x=(0, max(10, steps[-1])), y=(low, top + 1e-12), margin=0.05)
         else:
             self.head.setData([], [])

@@ -73,6 +73,10 @@ class LossSurfaceView(QObject):
         for item in (self.optimum, self.ball):
             item.setZValue(15)
 
+    def set_axis_labels(self, x_label: str, y_label: str) -> None:
+        self.plot.setLabel("bottom", x_label)
+        self.plot.setLabel("left", y_label)
+
     def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
         self.z = z
         lo, hi = float(z.min()), float(np.percentile(z, 95))

@@ -1,0 +1,136 @@
+"""One consistent set of numbers for the classification views.
+
+``classifier_snapshot`` evaluates a classifier θ on labelled data under a loss: the logits
+z, the class probabilities (σ(z) for two classes, softmax(z) for K), the probability
+each point gives its true class, every point's loss, the cost, and the same cost computed
+the two ways a framework can: from clipped probabilities and from logits, with a count
+of the points where clipping changed the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dataset import ClassificationData
+from .losses import LOSSES, PROBABILITY_EPS, get_loss, sigmoid, softmax
+from .predictors import LinearPredictor
+
+PROBABILITY_BINS = np.linspace(0.0, 1.0, 21)
+
+
+@dataclass(frozen=True)
+class ClassifierSnapshot:
+    theta: np.ndarray
+    labels: np.ndarray  # the true classes
+    logits: np.ndarray  # z: (n,) for two classes, (n, K) for K
+    probabilities: np.ndarray  # (n, K): every class's probability
+    p_true: np.ndarray  # the probability of each point's own class
+    margins: np.ndarray  # t·z for two classes (t = ±1); z_true − max other z for K
+    losses: np.ndarray
+    cost: float
+    total: float
+    cost_from_probabilities: float | None  # clipped-probability form (None for hinge)
+    cost_from_logits: float | None  # logit form (None for hinge)
+    clipped: int  # points whose loss the probability clip changed
+    histogram_edges: np.ndarray
+    histogram_counts: np.ndarray  # (K, bins): per true class, over P(class 1) or P(true class)
+
+    @property
+    def n(self) -> int:
+        return int(self.losses.size)
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return self.probabilities.argmax(axis=1)
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.mean(self.predicted == self.labels))
+
+
+def classifier_snapshot(
+    data: ClassificationData, loss: str, predictor: LinearPredictor, theta: np.ndarray,
+    params: dict[str, float] | None = None,
+) -> ClassifierSnapshot:
+    """Everything the classification views show for the classifier θ."""
+    lossobj = get_loss(loss)
+    kw = lossobj.resolve_params(params or {})
+    labels = data.labels
+    z = predictor.raw(theta, data.x)
+    n = labels.size
+    rows = np.arange(n)
+    if z.ndim == 1:
+        p1 = sigmoid(z)
+        probabilities = np.column_stack([1.0 - p1, p1])
+        t = 2.0 * labels - 1.0
+        margins = t * z
+        prob_loss, logit_loss = LOSSES["bce"], LOSSES["bce_logits"]
+        prob_input = p1
+        binary_labels = labels if data.n_classes == 2 else None
+    else:
+        probabilities = softmax(z)
+        others = np.where(np.eye(z.shape[1], dtype=bool)[labels], -np.inf, z)
+        margins = z[rows, labels] - others.max(axis=1)
+        prob_loss, logit_loss = LOSSES["cce"], LOSSES["cce_logits"]
+        prob_input = probabilities
+        binary_labels = labels
+    p_true = probabilities[rows, labels]
+
+    feed = {"probability": prob_input, "logit": z, "score": z}[lossobj.prediction]
+    losses = lossobj._value(labels.astype(float) if z.ndim == 1 else labels, feed, **kw)
+
+    cost_p = cost_z = None
+    clipped = 0
+    if lossobj.name != "hinge" and binary_labels is not None:
+        y = labels.astype(float) if z.ndim == 1 else labels
+        from_p = prob_loss._value(y, prob_input)
+        from_z = logit_loss._value(y, z)
+        cost_p, cost_z = float(from_p.mean()), float(from_z.mean())
+        clipped = int(np.count_nonzero((p_true < PROBABILITY_EPS) | (p_true > 1.0 - PROBABILITY_EPS)))
+
+    # Histogram: binary -> P(class 1) per true class; K classes -> P(true class) per class.
+    shown = probabilities[:, 1] if probabilities.shape[1] == 2 else p_true
+    k = max(data.n_classes, probabilities.shape[1])
+    counts = np.zeros((k, PROBABILITY_BINS.size - 1), dtype=int)
+    for c in range(k):
+        counts[c], _ = np.histogram(shown[labels == c], bins=PROBABILITY_BINS)
+
+    return ClassifierSnapshot(
+        theta=np.asarray(theta, dtype=float).copy(),
+        labels=labels,
+        logits=z,
+        probabilities=probabilities,
+        p_true=p_true,
+        margins=margins,
+        losses=losses,
+        cost=float(losses.mean()),
+        total=float(losses.sum()),
+        cost_from_probabilities=cost_p,
+        cost_from_logits=cost_z,
+        clipped=clipped,
+        histogram_edges=PROBABILITY_BINS,
+        histogram_counts=counts,
+    )
+
+
+def probability_grid(predictor: LinearPredictor, theta: np.ndarray, x_range: tuple[float, float],
+                     y_range: tuple[float, float], size: int = 96) -> np.ndarray:
+    """Class probabilities over a size × size grid of (x1, x2): shape (size, size, K).
+
+    Index [i, j] is the point (x_range at i, y_range at j).
+    """
+    gx = np.linspace(*x_range, size)
+    gy = np.linspace(*y_range, size)
+    xx, yy = np.meshgrid(gx, gy, indexing="ij")
+    pts = np.column_stack([xx.ravel(), yy.ravel()])
+    z = predictor.raw(theta, pts)
+    probs = np.column_stack([1.0 - sigmoid(z), sigmoid(z)]) if z.ndim == 1 else softmax(z)
+    return probs.reshape(size, size, -1)
+
+
+def probability_curve(predictor: LinearPredictor, theta: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """P(class) along a 1-D feature: shape (len(xs), K)."""
+    z = predictor.raw(theta, np.asarray(xs, dtype=float)[:, None])
+    return np.column_stack([1.0 - sigmoid(z), sigmoid(z)]) if z.ndim == 1 else softmax(z)

@@ -1,0 +1,78 @@
+"""Drag K logits and watch the softmax probabilities and the categorical cross-entropy move.
+
+CCE from logits: L = log Σₖ e^{z_k} − z_y; the probabilities are softmax(z).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from ..model import LOSSES, softmax
+from .views.class_probabilities import ClassProbabilitiesView
+from .views.panel import ViewPanel
+from .widgets import FloatSlider
+
+MAX_CLASSES = 6
+
+
+class LogitPlayground(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        intro = QLabel("Each class gets a score, its <i>logit</i> z. Softmax turns the scores into "
+                       "probabilities that add up to 1; the loss is −log of the true class's probability.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.classes = QSpinBox()
+        self.classes.setRange(2, MAX_CLASSES)
+        self.classes.setValue(3)
+        self.classes.setToolTip("How many classes")
+        form.addRow("Classes K", self.classes)
+        self.true_class = QComboBox()
+        self.true_class.setToolTip("The class the example really belongs to")
+        form.addRow("True class", self.true_class)
+        self.sliders: list[FloatSlider] = []
+        for k in range(MAX_CLASSES):
+            slider = FloatSlider(f"z{k}", -6.0, 6.0, [2.0, 1.0, 0.1, 0.0, 0.0, 0.0][k], decimals=2,
+                                 box_range=(-50.0, 50.0), tooltip=f"The logit (score) of class {k}")
+            slider.valueChanged.connect(lambda _v: self.refresh())
+            self.sliders.append(slider)
+            form.addRow(slider)
+        layout.addLayout(form)
+        self.view = ClassProbabilitiesView("softmax probability")
+        layout.addWidget(ViewPanel("softmax(z)", self.view.widget, "Bars: probabilities; outlined: the true class"), 1)
+        self.readout = QLabel()
+        self.readout.setWordWrap(True)
+        layout.addWidget(self.readout)
+        self.classes.valueChanged.connect(self._classes_changed)
+        self.true_class.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._classes_changed(3)
+
+    def _classes_changed(self, k: int) -> None:
+        current = max(self.true_class.currentIndex(), 0)
+        self.true_class.blockSignals(True)
+        self.true_class.clear()
+        self.true_class.addItems([str(c) for c in range(k)])
+        self.true_class.setCurrentIndex(min(current, k - 1))
+        self.true_class.blockSignals(False)
+        for i, slider in enumerate(self.sliders):
+            slider.setVisible(i < k)
+        self.refresh()
+
+    def logits(self) -> np.ndarray:
+        return np.array([s.value() for s in self.sliders[: self.classes.value()]])
+
+    def refresh(self) -> None:
+        z = self.logits()
+        y = self.true_class.currentIndex()
+        p = softmax(z[None, :])[0]
+        loss = float(LOSSES["cce_logits"].value([y], z[None, :])[0])
+        self.view.show(p, y)
+        self.readout.setText(
+            f"p<sub>{y}</sub> = {p[y]:.4f}   →   loss = −log p<sub>{y}</sub> = "
+            f"log Σ e<sup>z</sup> − z<sub>{y}</sub> = <b>{loss:.4f}</b>"
+        )
+        self.probabilities, self.loss = p, loss

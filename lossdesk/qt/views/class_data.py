@@ -1,0 +1,180 @@
+"""Labelled points and what the classifier makes of them.
+
+* One feature: each point sits at the height of its class (0 or 1) and the curve is the
+  predicted probability of class 1 (or, for K classes, one curve per class).
+* Two features: the plane is shaded by the predicted class — by P(class 1) for two
+  classes, with the decision boundary p = ½ drawn — or by the winning class for K.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+
+from ...model.classifier_snapshot import probability_curve, probability_grid
+from ...model.predictors import LinearPredictor
+from .. import style
+from .data_fit import DraggablePoints, move_positions
+
+GRID = 96
+CURVE_SAMPLES = 300
+
+
+def class_colour(k: int) -> str:
+    return style.CLASS_COLOURS[k % len(style.CLASS_COLOURS)]
+
+
+class ClassDataView:
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("x", "class")
+        self.plot = self.widget.getPlotItem()
+        self.image = pg.ImageItem()
+        self.image.setZValue(-10)
+        self.plot.addItem(self.image)
+        self.boundary = pg.PlotCurveItem(pen=style.pen(style.INK, 2.5, Qt.PenStyle.DashLine))
+        self.plot.addItem(self.boundary)
+        self.curves: list[pg.PlotCurveItem] = []
+        self.points = DraggablePoints(size=11, pen=pg.mkPen(style.INK, width=1))
+        self.plot.addItem(self.points)
+        self.highlight = pg.ScatterPlotItem(size=19, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
+        self.selection = pg.ScatterPlotItem(size=23, pen=pg.mkPen(style.INK, width=2.5), brush=None)
+        for item in (self.highlight, self.selection):
+            item.setZValue(10)
+            self.plot.addItem(item)
+        self.n_features = 1
+        self.n_classes = 2
+        self.px = np.zeros(0)
+        self.py = np.zeros(0)
+        self.labels = np.zeros(0, dtype=int)
+        self.region = (( -1.0, 1.0), (-1.0, 1.0))
+
+    # ------------------------------------------------------------------ points
+    def set_points(self, x: np.ndarray, labels: np.ndarray, n_classes: int, fit_view: bool = False) -> None:
+        """x has shape (n, 1) or (n, 2)."""
+        self.n_features = int(x.shape[1])
+        self.n_classes = int(n_classes)
+        if self.n_features == 1:
+            px = x[:, 0]
+            py = labels.astype(float) if n_classes == 2 else labels / max(n_classes - 1, 1)
+            self.plot.setLabel("left", "class  /  predicted probability")
+            self.plot.setLabel("bottom", "x")
+        else:
+            px, py = x[:, 0], x[:, 1]
+            self.plot.setLabel("left", "x₂")
+            self.plot.setLabel("bottom", "x₁")
+        same = px.size == self.px.size and np.array_equal(labels, self.labels)
+        self.px, self.py, self.labels = px, py, labels
+        if same and px.size:
+            move_positions(self.points, px, py)
+        else:
+            brushes = [pg.mkBrush(class_colour(int(k))) for k in labels]
+            self.points.setData(x=px, y=py, brush=brushes)
+        if fit_view:
+            self.fit_range()
+
+    def fit_range(self) -> None:
+        if self.px.size == 0:
+            return
+        padx = 0.15 * (np.ptp(self.px) or 1.0)
+        if self.n_features == 1:
+            xr = (self.px.min() - padx, self.px.max() + padx)
+            yr = (-0.12, 1.12)
+        else:
+            pady = 0.15 * (np.ptp(self.py) or 1.0)
+            xr = (self.px.min() - padx, self.px.max() + padx)
+            yr = (self.py.min() - pady, self.py.max() + pady)
+        self.region = (xr, yr)
+        self.plot.setRange(xRange=xr, yRange=yr, padding=0)
+
+    # ------------------------------------------------------------------ model
+    def show_model(self, predictor: LinearPredictor, theta: np.ndarray) -> None:
+        (x0, x1), (y0, y1) = self.region
+        if self.n_features == 1:
+            self.image.setVisible(False)
+            xs = np.linspace(x0, x1, CURVE_SAMPLES)
+            probs = probability_curve(predictor, theta, xs)
+            k = probs.shape[1]
+            columns = [1] if k == 2 else list(range(k))
+            self._ensure_curves(len(columns))
+            for curve, c in zip(self.curves, columns):
+                curve.setPen(style.pen(class_colour(c) if k > 2 else style.INK, 2.5))
+                curve.setData(xs, probs[:, c])
+            self.boundary.setData([], [])
+            return
+        self._ensure_curves(0)
+        probs = probability_grid(predictor, theta, (x0, x1), (y0, y1), GRID)
+        self.image.setVisible(True)
+        self.image.setImage(self._shade(probs), autoLevels=False)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if probs.shape[2] == 2:
+            self.boundary.setData(*self._boundary_line(theta, (x0, x1), (y0, y1)))
+        else:
+            self.boundary.setData([], [])
+
+    def _ensure_curves(self, count: int) -> None:
+        while len(self.curves) < count:
+            curve = pg.PlotCurveItem()
+            self.plot.addItem(curve)
+            self.curves.append(curve)
+        for i, curve in enumerate(self.curves):
+            curve.setVisible(i < count)
+
+    @staticmethod
+    def _shade(probs: np.ndarray) -> np.ndarray:
+        """An RGBA image: each cell tinted by its likeliest class, stronger when surer."""
+        k = probs.shape[2]
+        colours = np.array([pg.mkColor(class_colour(c)).getRgb()[:3] for c in range(k)], dtype=float)
+        if k == 2:
+            # blend the two class colours by P(class 1), fading to white at p = ½
+            p1 = probs[..., 1:2]
+            tint = np.where(p1 >= 0.5, colours[1], colours[0])
+            strength = np.abs(p1 - 0.5) * 2.0
+        else:
+            winner = probs.argmax(axis=2)
+            tint = colours[winner]
+            strength = ((probs.max(axis=2) - 1.0 / k) / (1.0 - 1.0 / k))[..., None]
+        alpha = 0.12 + 0.45 * strength
+        rgb = 255.0 * (1 - alpha) + tint * alpha
+        out = np.empty(probs.shape[:2] + (4,), dtype=np.uint8)
+        out[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
+        out[..., 3] = 255
+        return out
+
+    @staticmethod
+    def _boundary_line(theta: np.ndarray, xr, yr):
+        """Where w₁x₁ + w₂x₂ + b = 0 (p = ½) crosses the view."""
+        w1, w2, b = (float(v) for v in theta[:3])
+        if abs(w2) >= abs(w1) and w2 != 0:
+            xs = np.array(xr, dtype=float)
+            return xs, -(w1 * xs + b) / w2
+        if w1 != 0:
+            ys = np.array(yr, dtype=float)
+            return -(w2 * ys + b) / w1, ys
+        return np.zeros(0), np.zeros(0)
+
+    # ------------------------------------------------------------------ marks
+    def show_marks(self, hover: int | None, selected: int | None) -> None:
+        for item, row in ((self.highlight, hover), (self.selection, selected)):
+            if row is None or row >= self.px.size:
+                item.setData([], [])
+            else:
+                item.setData([self.px[row]], [self.py[row]])
+
+    def nearest_point(self, scene_pos: QPointF, radius_px: float = 12.0) -> int | None:
+        if self.px.size == 0 or not self.plot.sceneBoundingRect().contains(scene_pos):
+            return None
+        vb = self.plot.getViewBox()
+        p = vb.mapSceneToView(scene_pos)
+        sx, sy = vb.viewPixelSize()
+        if sx <= 0 or sy <= 0:
+            return None
+        d2 = ((self.px - p.x()) / sx) ** 2 + ((self.py - p.y()) / sy) ** 2
+        i = int(np.argmin(d2))
+        return i if d2[i] <= radius_px**2 else None
+
+    def features_at(self, row: int, x: float, y: float) -> dict[str, float]:
+        """Column values for a point dragged to (x, y): 1-D points move sideways only."""
+        if self.n_features == 1:
+            return {"x": x}
+        return {"x1": x, "x2": y}

@@ -1,0 +1,65 @@
+"""The loss as a function of what the model says about the true class.
+
+For cross-entropy: −log p against p, the probability given to the true class; a
+confidently wrong point (p near 0) sits far up the curve. For hinge: max(0, 1 − m)
+against the margin m = t·s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ...model.classifier_snapshot import ClassifierSnapshot
+from ...model.losses import PROBABILITY_EPS
+from .. import style
+
+SAMPLES = 400
+
+
+class TrueClassLossView:
+    def __init__(self) -> None:
+        self.widget = style.plot_widget("probability of the true class p", "loss −log p")
+        self.plot = self.widget.getPlotItem()
+        self.curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 2.5))
+        self.plot.addItem(self.curve)
+        self.points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(style.INK, width=0.8))
+        self.plot.addItem(self.points)
+        self.highlight = pg.ScatterPlotItem(size=16, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
+        self.plot.addItem(self.highlight)
+        self.mode = ""
+        self.xs = np.zeros(0)
+        self.ys = np.zeros(0)
+
+    def show(self, loss: str, snap: ClassifierSnapshot) -> None:
+        if loss == "hinge":
+            if self.mode != "hinge":
+                m = np.linspace(-3.0, 3.0, SAMPLES)
+                self.curve.setData(m, np.maximum(0.0, 1.0 - m))
+                self.plot.setLabel("bottom", "margin m = t·s (t = ±1)")
+                self.plot.setLabel("left", "loss max(0, 1 − m)")
+                self.mode = "hinge"
+            xs, ys = np.clip(snap.margins, -3.0, 3.0), snap.losses
+            style.stable_range(self.plot, x=(-3, 3), y=(0, max(4.0, float(ys.max()))), margin=0.03)
+        else:
+            if self.mode != "log":
+                p = np.linspace(PROBABILITY_EPS, 1.0, SAMPLES) ** 3  # dense near 0, where it climbs
+                p = np.unique(np.concatenate([p, np.linspace(0.01, 1.0, 100)]))
+                self.curve.setData(p, -np.log(p))
+                self.plot.setLabel("bottom", "probability of the true class p")
+                self.plot.setLabel("left", "loss −log p")
+                self.mode = "log"
+            xs, ys = snap.p_true, snap.losses
+            style.stable_range(self.plot, x=(0, 1), y=(0, max(4.0, float(ys.max()))), margin=0.03)
+        self.xs, self.ys = xs, ys
+        top = float(ys.max()) if ys.size else 1.0
+        shade = ys / top if top > 0 else np.zeros_like(ys)
+        cmap = pg.colormap.get(style.LOSS_CMAP)
+        self.points.setData(x=xs, y=ys, brush=[pg.mkBrush(c) for c in cmap.map(0.15 + 0.75 * shade, mode="qcolor")])
+
+    def show_highlight(self, row: int | None) -> None:
+        if row is None or row >= self.xs.size:
+            self.highlight.setData([], [])
+        else:
+            self.highlight.setData([self.xs[row]], [self.ys[row]])
+
