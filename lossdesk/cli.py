@@ -17,9 +17,9 @@ from . import __version__
 from .model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
 from .model.dataset import DEFAULT_PRESET, Dataset
 
-TABS = ("regression", "compare", "classification")
-FUTURE_TABS = ("descent",)
-REGRESSION_TABS = ("regression", "compare")
+TABS = ("regression", "compare", "classification", "descent")
+FUTURE_TABS: tuple[str, ...] = ()
+REGRESSION_TABS = ("regression", "compare", "descent")
 DEFAULT_SIZE = (1366, 768)
 
 
@@ -36,6 +36,7 @@ class LaunchOptions:
     loss: str = "mse"
     params: dict[str, float] = field(default_factory=dict)
     optimizer: str = "gd"
+    optimizers: list[str] = field(default_factory=list)  # every --optimizer named (descent lab)
     lr: float | None = None
     steps: int = 0
     tab: str = "regression"  # regression, compare or classification
@@ -62,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],
                    help="a loss parameter such as delta=1.5 (Huber) or tau=0.9 (quantile); repeatable")
     p.add_argument("--optimizer", metavar="NAME", action="append", default=[],
-                   help=f"the optimizer ({', '.join(OPTIMIZERS)})")
+                   help=f"the optimizer ({', '.join(OPTIMIZERS)}); in the descent lab, repeat it or "
+                   "separate names with commas to race several")
     p.add_argument("--lr", metavar="X", type=str, help="learning rate, a number > 0")
     p.add_argument("--steps", metavar="K", type=str, default="0",
                    help="descent steps to run before showing (or capturing) the window")
@@ -181,7 +183,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if shot.suffix.lower() != ".png":
             raise UsageError("--screenshot writes a PNG; give a file name ending in .png")
 
-    return LaunchOptions(dataset, preset, loss_name, params, optimizer, lr, steps, tab, shot, size)
+    return LaunchOptions(dataset, preset, loss_name, params, optimizer, names, lr, steps, tab, shot, size)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,7 +59,6 @@ def test_help_exits_zero(capsys):
         (["--steps", "many"], "whole number"),
         (["--size", "big"], "WIDTHxHEIGHT"),
         (["--tab", "nowhere"], "unknown tab"),
-        (["--tab", "descent"], "not in this version"),
         (["--dataset", "missing.csv"], "cannot read"),
         (["--bogus"], "unrecognized"),
     ],
@@ -89,7 +88,7 @@ def test_options_reach_the_launch_settings(tmp_path):
     assert (opts.loss, opts.params, opts.optimizer, opts.lr, opts.steps) == ("huber", {"delta": 2.0}, "adam", 0.05, 7)
 
 
-@pytest.mark.parametrize("tab", ["regression", "compare", "classification"])
+@pytest.mark.parametrize("tab", ["regression", "compare", "classification", "descent"])
 def test_screenshot_writes_a_picture_with_content(tmp_path, tab):
     from PySide6.QtGui import QImage
 

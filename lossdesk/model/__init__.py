@@ -36,6 +36,7 @@ from .losses import (
 from .objective import Objective, line_objective
 from .optimizers import OPTIMIZERS, Optimizer, OptimizerState, make_optimizer
 from .predictors import Line, Logistic, Softmax, softmax_classifier
+from .schedules import SCHEDULES, Schedule, make_schedule
 from .surface import brute_force_line_surface, line_loss_surface, parameter_surface
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "OPTIMIZERS",
     "PRESETS",
     "REGRESSION_LOSSES",
+    "SCHEDULES",
     "ClassificationData",
     "Dataset",
     "DatasetError",
@@ -58,6 +60,7 @@ __all__ = [
     "Optimizer",
     "OptimizerState",
     "RegressionData",
+    "Schedule",
     "Softmax",
     "best_constant",
     "best_line",
@@ -67,6 +70,7 @@ __all__ = [
     "line_objective",
     "make_optimizer",
     "make_preset",
+    "make_schedule",
     "parameter_surface",
     "parse_csv",
     "read_csv",

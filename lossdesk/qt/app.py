@@ -43,7 +43,16 @@ def build_window(options: LaunchOptions):
     window.set_tab(options.tab)
     if options.tab == "compare":
         window.compare.set_arrow_loss(options.loss)
-    if options.steps:
+    if options.tab == "descent":
+        lab = window.descent_lab
+        if options.optimizers:
+            lab.set_shown(options.optimizers)
+        if options.lr is not None:
+            lab.set_learning_rate(options.lr, lab.shown)
+        if options.steps and lab.race is not None:
+            lab.race.step(options.steps)
+            lab.refresh_runs()
+    elif options.steps:
         state.step(options.steps)
     return window
 

@@ -13,9 +13,10 @@ from ..assets import resource_path
 from ..model import DatasetError, LOSSES, read_csv, write_csv
 from .classification_tab import ClassificationTab
 from .compare_tab import CompareTab
+from .descent_tab import DescentTab
 from .regression_tab import RegressionExplorer
 
-TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2}
+TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 
@@ -31,13 +32,16 @@ class MainWindow(QMainWindow):
         self.state = self.explorer.state
         self.compare = CompareTab(self.state)
         self.classification = ClassificationTab()
+        self.descent_lab = DescentTab(self.state)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.explorer, "Regression explorer")
         self.tabs.addTab(self.compare, "Outlier lab")
         self.tabs.addTab(self.classification, "Classification")
+        self.tabs.addTab(self.descent_lab, "Descent lab")
         self.tabs.setTabToolTip(0, "One loss in depth: every point's error, the cost, its surface and descent")
         self.tabs.setTabToolTip(1, "MSE, MAE and Huber fitted to the same data: drag one point and watch them part")
         self.tabs.setTabToolTip(2, "Binary and categorical cross-entropy on labelled points")
+        self.tabs.setTabToolTip(3, "Optimizers racing down the valley of the current data, in 2-D and 3-D")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         # Regression tabs share one data set and history; classification has its own.
@@ -48,7 +52,7 @@ class MainWindow(QMainWindow):
             stack.cleanChanged.connect(self._update_title)
         self.undo_group.setActiveStack(self.state.undo_stack)
         self.tabs.currentChanged.connect(self._tab_changed)
-        for tab in (self.explorer, self.compare, self.classification):
+        for tab in (self.explorer, self.compare, self.classification, self.descent_lab):
             tab.status.connect(self.show_status)
         self._build_menus()
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
@@ -98,6 +102,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Regression explorer", lambda: self.set_tab("regression"), "Ctrl+Shift+1")
         self._action(view, "&Outlier lab", lambda: self.set_tab("compare"), "Ctrl+Shift+2")
         self._action(view, "&Classification", lambda: self.set_tab("classification"), "Ctrl+Shift+3")
+        self._action(view, "&Descent lab", lambda: self.set_tab("descent"), "Ctrl+Shift+4")
         self._action(view, "&Fit views to data", self.fit_views, "F",
                      "Zoom the data view and the loss surface to the data")
         loss_menu = view.addMenu("&Loss")
@@ -116,8 +121,11 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About lossdesk", self.show_about)
 
     def current_descent(self):
-        """The descent controls of the tab in front (the regression explorer's by default)."""
-        return getattr(self.tabs.currentWidget(), "descent", self.explorer.descent)
+        """What Play, Step and Reset drive: the tab in front's descent (the explorer's by default)."""
+        tab = self.tabs.currentWidget()
+        if tab is self.descent_lab:
+            return self.descent_lab
+        return getattr(tab, "descent", self.explorer.descent)
 
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])

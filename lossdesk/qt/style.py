@@ -24,6 +24,10 @@ GREY = "#888888"
 #: one colour per regression loss, wherever losses are drawn side by side
 LOSS_COLOURS = {"mse": VERMILLION, "mae": BLUE, "huber": GREEN, "logcosh": PURPLE, "quantile": ORANGE}
 
+#: one colour per optimizer in the descent lab
+OPTIMIZER_COLOURS = {"gd": BLUE, "sgd": SKY, "momentum": ORANGE, "nesterov": VERMILLION,
+                     "rmsprop": GREEN, "adam": PURPLE}
+
 #: one colour per class (up to six classes)
 CLASS_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY)
 
