@@ -43,6 +43,9 @@ class LaunchOptions:
     screenshot: Path | None = None
     size: tuple[int, int] = DEFAULT_SIZE
     noise: float | None = None
+    lesson: int | None = None  # 0-based step
+    session: Path | None = None
+    export_gif: Path | None = None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the window to a PNG and exit (works without a display)")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    p.add_argument("--lesson", metavar="N", help="open the guided lesson at step N (1 = the first)")
+    p.add_argument("--session", metavar="FILE.lossdesk", help="open a saved session")
+    p.add_argument("--export-gif", metavar="OUT.gif",
+                   help="record --steps K of gradient descent as an animated GIF and exit, without a window")
     p.add_argument("--list-presets", action="store_true", help="list the built-in data sets and exit")
     p.add_argument("--list-losses", action="store_true", help="list the losses and exit")
     p.add_argument("--version", action="version", version=f"lossdesk {__version__}")
@@ -183,7 +190,41 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if shot.suffix.lower() != ".png":
             raise UsageError("--screenshot writes a PNG; give a file name ending in .png")
 
-    return LaunchOptions(dataset, preset, loss_name, params, optimizer, names, lr, steps, tab, shot, size)
+    lesson = None
+    if args.lesson is not None:
+        from .lesson_text import load_lesson  # noqa: PLC0415
+
+        count = len(load_lesson().steps)
+        try:
+            lesson = int(args.lesson)
+        except ValueError:
+            raise UsageError(f"--lesson takes a step number, not {args.lesson!r}") from None
+        if not 1 <= lesson <= count:
+            raise UsageError(f"--lesson must be between 1 and {count}")
+        lesson -= 1
+    session = None
+    if args.session:
+        from .session import Session, SessionError  # noqa: PLC0415
+
+        session = Path(args.session)
+        try:
+            Session.load(session)
+        except SessionError as exc:
+            raise UsageError(str(exc)) from None
+    gif = None
+    if args.export_gif:
+        gif = Path(args.export_gif)
+        if gif.suffix.lower() != ".gif":
+            raise UsageError("--export-gif writes a GIF; give a file name ending in .gif")
+        if not gif.parent.exists():
+            raise UsageError(f"cannot write {gif}: the folder {gif.parent} does not exist")
+        if steps < 1:
+            raise UsageError("--export-gif needs --steps K (how many descent steps to record)")
+        if tab not in ("regression",):
+            raise UsageError("--export-gif records the regression explorer's descent; leave out --tab")
+    opts = LaunchOptions(dataset, preset, loss_name, params, optimizer, names, lr, steps, tab, shot, size)
+    opts.lesson, opts.session, opts.export_gif = lesson, session, gif
+    return opts
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,9 @@ from lossdesk.model import LOSSES, PRESETS
 
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # Offscreen, and with settings and recovery files kept inside the test's folder.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(cwd / "config"),
+               XDG_DATA_HOME=str(cwd / "data"))
     env.pop("DISPLAY", None)
     # Run the same lossdesk the tests import (the installed copy under CI).
     env["PYTHONPATH"] = str(Path(lossdesk.__file__).resolve().parent.parent)
@@ -61,6 +63,10 @@ def test_help_exits_zero(capsys):
         (["--tab", "nowhere"], "unknown tab"),
         (["--dataset", "missing.csv"], "cannot read"),
         (["--bogus"], "unrecognized"),
+        (["--lesson", "0"], "--lesson must be between 1 and"),
+        (["--lesson", "two"], "step number"),
+        (["--export-gif", "out.png", "--steps", "5"], "ending in .gif"),
+        (["--export-gif", "out.gif"], "needs --steps"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, args, needle):
@@ -114,3 +120,20 @@ def test_resources_ship_with_the_package():
     assert resource_path("datasets", "example_heavy_tail.csv").is_file()
     if "site-packages" in lossdesk.__file__:
         assert is_packaged(), "resources/ is missing from the installed wheel"
+
+
+def test_a_corrupt_session_on_the_command_line_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.lossdesk"
+    bad.write_text("{oops")
+    assert main(["--session", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "broken JSON" in err and err.count("\n") == 1
+
+
+def test_lesson_screenshot_shows_the_lesson_panel(tmp_path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "lesson.png"
+    result = run_cli(["--lesson", "2", "--screenshot", str(out)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).width() == 1366

@@ -11,7 +11,8 @@ from ..cli import LaunchOptions
 
 def _needs_offscreen(options: LaunchOptions) -> bool:
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    return options.screenshot is not None and not has_display and sys.platform.startswith("linux")
+    headless_job = options.screenshot is not None or options.export_gif is not None
+    return headless_job and not has_display and sys.platform.startswith("linux")
 
 
 def build_window(options: LaunchOptions):
@@ -52,8 +53,12 @@ def build_window(options: LaunchOptions):
         if options.steps and lab.race is not None:
             lab.race.step(options.steps)
             lab.refresh_runs()
-    elif options.steps:
+    elif options.steps and options.export_gif is None:
         state.step(options.steps)
+    if options.session is not None:
+        window.open_session_path(options.session)
+    if options.lesson is not None:
+        window.lessons.show_step(options.lesson)
     return window
 
 
@@ -89,7 +94,19 @@ def run(options: LaunchOptions) -> int:
         print(f"lossdesk: error: could not build the window: {exc}", file=sys.stderr)
         return 1
     install_error_hook(window)
+    if options.export_gif is not None:
+        from .export import ExportError, export_descent_gif  # noqa: PLC0415
+
+        window.confirm_close = False
+        try:
+            export_descent_gif(window.explorer, options.export_gif, options.steps)
+        except ExportError as exc:
+            print(f"lossdesk: error: {exc}", file=sys.stderr)
+            return 2
+        window.close()
+        return 0
     if options.screenshot is not None:
+        window.confirm_close = False
         window.show()
         for _ in range(3):
             app.processEvents()
@@ -99,6 +116,7 @@ def run(options: LaunchOptions) -> int:
         window.close()
         return 0
     window.show()
+    window.offer_recovery()
     gc.collect()
     gc.freeze()  # long-lived start-up objects leave the collector's work list (fewer pauses)
     return app.exec()

@@ -25,6 +25,7 @@ from ..model import LOSSES, PRESETS, ClassificationData, make_preset, parameter_
 from ..model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
 from ..model.snapshot import SurfaceWindow
 from .dataset_table import DatasetEditor
+from .deferred import RefreshWhenShown
 from .descent_controls import DescentPanel
 from .logit_playground import LogitPlayground
 from .state import ClassifierState
@@ -45,7 +46,7 @@ ERROR_STYLE = ("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid 
                " padding: 4px; font-weight: bold; }")
 
 
-class ClassificationTab(QWidget):
+class ClassificationTab(RefreshWhenShown, QWidget):
     status = Signal(str, str)
 
     def __init__(self, state: ClassifierState | None = None, parent: QWidget | None = None):
@@ -70,8 +71,8 @@ class ClassificationTab(QWidget):
                                     "Drag a point to move it; double-click to add one of the chosen class; "
                                     "right-click a point to change its label or remove it.")
         self.add_class = QComboBox()
-        self.add_class.setToolTip("The class a double-click adds")
-        self.data_panel.add_header_widget(QLabel("add as class"))
+        self.add_class.setToolTip("The class a double-click in the plot adds")
+        self.data_panel.add_header_widget(QLabel("add:"))
         self.data_panel.add_header_widget(self.add_class)
         self.surface_panel = ViewPanel("Cost surface", self.surface_view.widget,
                                        "The cost over the two chosen parameters, the others held where they are")
@@ -180,7 +181,7 @@ class ClassificationTab(QWidget):
     # ==================================================================== wiring
     def _connect(self) -> None:
         s = self.state
-        s.changed.connect(self.refresh)
+        s.changed.connect(self._state_changed)
         s.message.connect(self.show_message)
         self.preset.activated.connect(lambda i: self.load_preset(self.preset.itemText(i)))
         bind_live_slider(self.noise, s, self._noise_changed, "Change spread")

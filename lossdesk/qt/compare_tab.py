@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..model import LOSSES
 from ..model.comparison import LossFit, best_constants, constant_cost_curve, fit_losses
 from . import style
+from .deferred import RefreshWhenShown
 from .outlier_controls import OutlierControls
 from .state import ExplorerState
 from .views.best_constant import BestConstantView
@@ -43,7 +44,7 @@ CONSTANT_SAMPLES = 241
 TABLE_COLUMNS = ("loss", "w", "b", "cost", "Δw", "Δb")
 
 
-class CompareTab(QWidget):
+class CompareTab(RefreshWhenShown, QWidget):
     status = Signal(str, str)
 
     def __init__(self, state: ExplorerState, parent: QWidget | None = None):
@@ -147,7 +148,7 @@ class CompareTab(QWidget):
         layout.addWidget(split)
 
         # ---------------------------------------------------------------- wiring
-        state.changed.connect(self.refresh)
+        state.changed.connect(self._state_changed)
         self.delta.valueChanged.connect(lambda v: self._set_param("huber", "delta", v))
         self.tau.valueChanged.connect(lambda v: self._set_param("quantile", "tau", v))
         self.arrow_loss.currentIndexChanged.connect(lambda _: self.refresh(frozenset({"arrows"})))

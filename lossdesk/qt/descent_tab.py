@@ -35,6 +35,7 @@ from ..model.race import Race
 from ..model.snapshot import SurfaceCache, SurfaceWindow
 from ..model.surface import line_surface_window
 from . import style
+from .deferred import RefreshWhenShown
 from .state import DEFAULT_LR, ExplorerState
 from .valley_3d import Valley3D, opengl_problem
 from .views.panel import ViewPanel
@@ -76,7 +77,7 @@ def _spin(low: float, high: float, value: float, decimals: int):
     return box
 
 
-class DescentTab(QWidget):
+class DescentTab(RefreshWhenShown, QWidget):
     status = Signal(str, str)
 
     def __init__(self, state: ExplorerState, parent: QWidget | None = None):
@@ -316,7 +317,7 @@ class DescentTab(QWidget):
         self.rebuild()
 
     # ================================================================= drawing
-    def _state_changed(self, aspects: frozenset) -> None:
+    def refresh(self, aspects: frozenset) -> None:
         if aspects & {"data", "loss"}:
             self._surface_changed(choose_start=False)
 

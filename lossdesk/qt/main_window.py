@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from .. import __version__
 from ..assets import resource_path
-from ..model import DatasetError, LOSSES, read_csv, write_csv
+from ..model import LOSSES, DatasetError, read_csv, write_csv
+from ..session import SUFFIX, Session, SessionError
+from . import presentation, session_io
 from .classification_tab import ClassificationTab
 from .compare_tab import CompareTab
 from .descent_tab import DescentTab
+from .lessons import LessonPanel
+from .recovery import Autosaver, discard_recovery, pending_recovery
 from .regression_tab import RegressionExplorer
 
 TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
+MAX_RECENT = 8
+SESSION_FILTER = f"lossdesk sessions (*{SUFFIX})"
 
 
 class MainWindow(QMainWindow):
@@ -54,8 +60,20 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         for tab in (self.explorer, self.compare, self.classification, self.descent_lab):
             tab.status.connect(self.show_status)
+        self.lessons = LessonPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons)
+        self.lessons.hide()
+        self.settings = QSettings("lossdesk", "lossdesk")
+        self.confirm_close = True  # ask before closing with unsaved edits
+        self.session_path: Path | None = None
+        self.base_font_size = QApplication.instance().font().pointSizeF()
+        self.font_scale = 1.0
+        self.dark = False
+        self.autosaver = Autosaver(self)
+        self._tab_changed(0)
         self._build_menus()
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
+        self.restore_preferences()
 
     # ------------------------------------------------------------------ menus
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
@@ -74,6 +92,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self._action(file, "Open &session…", self.open_session, "Ctrl+Shift+O",
+                     "Open a saved lossdesk session: data sets and every setting")
+        self.recent_menu = file.addMenu("Open &recent")
+        self._action(file, "Save s&ession", self.save_session, "Ctrl+Shift+S",
+                     "Save data sets and every setting to a .lossdesk file")
+        self._action(file, "Save session &as…", lambda: self.save_session(ask=True))
+        file.addSeparator()
         self._action(file, "&Open CSV…", self.open_csv, QKeySequence.StandardKey.Open,
                      "Open a CSV data set: x,y for regression; x,label or x1,x2,label for classification")
         self._action(file, "&Save CSV…", self.save_csv, QKeySequence.StandardKey.Save,
@@ -105,6 +130,16 @@ class MainWindow(QMainWindow):
         self._action(view, "&Descent lab", lambda: self.set_tab("descent"), "Ctrl+Shift+4")
         self._action(view, "&Fit views to data", self.fit_views, "F",
                      "Zoom the data view and the loss surface to the data")
+        view.addSeparator()
+        self._action(view, "&Larger text", lambda: self.set_font_scale(self.font_scale * 1.15),
+                     QKeySequence.StandardKey.ZoomIn)
+        self.addAction(self._shortcut_only("Ctrl+=", lambda: self.set_font_scale(self.font_scale * 1.15)))
+        self._action(view, "&Smaller text", lambda: self.set_font_scale(self.font_scale / 1.15),
+                     QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "&Normal text size", lambda: self.set_font_scale(1.0), "Ctrl+0")
+        self.dark_action = self._action(view, "&Dark theme", self.set_dark, "Ctrl+T",
+                                        "Switch between light and dark colours", checkable=True)
+        self._action(view, "&Full screen", self.toggle_full_screen, "F11")
         loss_menu = view.addMenu("&Loss")
         for i, (name, loss) in enumerate((n, l) for n, l in LOSSES.items() if l.task == "regression"):
             self._action(loss_menu, loss.title, lambda _=False, n=name: self.explorer.set_loss(n), f"Ctrl+{i + 1}")
@@ -117,8 +152,16 @@ class MainWindow(QMainWindow):
         self._action(run, "Jump to &best line", self.explorer.jump_to_best, "B")
 
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Lessons", lambda: self.lessons.show_step(self.lessons.step_index), "Ctrl+L",
+                     "A guided walk through loss functions, one step at a time")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_menu, "&About lossdesk", self.show_about)
+
+    def _shortcut_only(self, keys: str, slot) -> QAction:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
 
     def current_descent(self):
         """What Play, Step and Reset drive: the tab in front's descent (the explorer's by default)."""
@@ -138,6 +181,9 @@ class MainWindow(QMainWindow):
         return self.current_data_tab().state
 
     def _tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        for tab in (self.explorer, self.compare, self.classification, self.descent_lab):
+            tab.set_active(tab is current)
         self.undo_group.setActiveStack(self.current_state().undo_stack)
         self._update_title()
 
@@ -214,8 +260,10 @@ class MainWindow(QMainWindow):
                          else "Add points mode off.", "info")
 
     def _update_title(self, *_args) -> None:
-        clean = self.current_state().undo_stack.isClean()
-        self.setWindowTitle("lossdesk" if clean else "lossdesk — unsaved changes")
+        title = "lossdesk" if self.session_path is None else f"lossdesk — {self.session_path.name}"
+        if self.has_unsaved_changes():
+            title += " (unsaved changes)"
+        self.setWindowTitle(title)
 
     def show_shortcuts(self) -> None:
         rows = [
@@ -224,6 +272,9 @@ class MainWindow(QMainWindow):
             ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any data edit"), ("Ctrl+O / Ctrl+S", "open / save CSV"),
             ("Ctrl+1 … Ctrl+5", "choose the loss"), ("F", "fit the views to the data"),
             ("Ctrl+P", "save a screenshot"), ("Double-click", "add a point in the data view"),
+            ("Ctrl+Shift+O / Ctrl+Shift+S", "open / save a session"), ("Ctrl+L", "lessons (Page Up / Page Down)"),
+            ("Ctrl++ / Ctrl+− / Ctrl+0", "larger / smaller / normal text"), ("Ctrl+T", "dark theme"),
+            ("F11", "full screen"), ("Ctrl+Shift+1 … 4", "switch tab"),
         ]
         html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, QMessageBox.StandardButton.Ok, self)
@@ -237,3 +288,137 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.open()
         self._last_box = box
+
+    # ------------------------------------------------------------------ sessions
+    def capture_session(self) -> Session:
+        return session_io.capture(self)
+
+    def open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "", SESSION_FILTER + ";;All files (*)")
+        if path:
+            self.open_session_path(Path(path))
+
+    def open_session_path(self, path: Path) -> bool:
+        try:
+            session = Session.load(path)
+        except SessionError as exc:
+            self.show_error("Could not open the session", f"{path.name}: {exc}\n\nNothing has changed.")
+            return False
+        session_io.apply(self, session)
+        self.session_path = path
+        self.remember_recent(path)
+        self.show_status(f"Opened session {path.name}.", "info")
+        self._update_title()
+        return True
+
+    def save_session(self, ask: bool = False) -> bool:
+        path = self.session_path
+        if path is None or ask:
+            name, _ = QFileDialog.getSaveFileName(self, "Save session", f"lesson{SUFFIX}", SESSION_FILTER)
+            if not name:
+                return False
+            path = Path(name if name.endswith(SUFFIX) else name + SUFFIX)
+        return self.save_session_path(path)
+
+    def save_session_path(self, path: Path) -> bool:
+        try:
+            self.capture_session().save(path)
+        except OSError as exc:
+            self.show_error("Could not save the session", f"{path}: {exc.strerror or exc}")
+            return False
+        self.session_path = path
+        for stack in self.undo_group.stacks():
+            stack.setClean()
+        discard_recovery()
+        self.remember_recent(path)
+        self.show_status(f"Saved the session to {path.name}.", "info")
+        return True
+
+    def remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        recent.insert(0, str(path))
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for name in files:
+            action = self.recent_menu.addAction(Path(name).name)
+            action.setToolTip(name)
+            action.triggered.connect(lambda _=False, n=name: self.open_session_path(Path(n)))
+        self.recent_menu.setEnabled(bool(files))
+
+    def has_unsaved_changes(self) -> bool:
+        return any(not stack.isClean() for stack in self.undo_group.stacks())
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the autosaved work back. True if it was restored."""
+        session = pending_recovery()
+        if session is None:
+            return False
+        answer = QMessageBox.question(
+            self, "Recover unsaved work?",
+            "lossdesk did not close properly last time. Your unsaved work was saved automatically; "
+            "restore it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            discard_recovery()
+            return False
+        session_io.apply(self, session)
+        for stack in self.undo_group.stacks():
+            stack.resetClean()  # recovered work is still unsaved
+        self.show_status("Restored your unsaved work from the last run.", "info")
+        return True
+
+    # ------------------------------------------------------------------ presenting
+    def set_font_scale(self, scale: float) -> None:
+        self.font_scale = presentation.apply_font_scale(self, self.base_font_size, scale)
+        self.settings.setValue("font_scale", self.font_scale)
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = bool(dark)
+        self.dark_action.setChecked(self.dark)
+        presentation.apply_theme(self, self.dark)
+        self.settings.setValue("dark", self.dark)
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def restore_preferences(self) -> None:
+        self._fill_recent_menu()
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        scale = float(self.settings.value("font_scale", 1.0) or 1.0)
+        if scale != 1.0:
+            self.set_font_scale(scale)
+        if str(self.settings.value("dark", "false")).lower() == "true":
+            self.set_dark(True)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.confirm_close and self.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self, "Unsaved changes",
+                "Your data have changed since they were last saved. Save the session before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and not self.save_session()
+            ):
+                event.ignore()
+                return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.autosaver.timer.stop()
+        discard_recovery()  # a clean exit leaves nothing to recover
+        event.accept()

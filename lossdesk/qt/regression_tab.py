@@ -23,6 +23,7 @@ from ..model import RegressionData, make_preset
 from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
 from ..model.surface import line_surface_window
 from .controls import ControlPanel
+from .deferred import RefreshWhenShown
 from .outlier_controls import OutlierControls
 from .dataset_table import DatasetEditor
 from .formula import cost_formula_html
@@ -38,7 +39,7 @@ from .widgets import bind_live_slider, signals_blocked
 SURFACE_SIZE = 128
 
 
-class RegressionExplorer(QWidget):
+class RegressionExplorer(RefreshWhenShown, QWidget):
     status = Signal(str, str)  # message, level
 
     def __init__(self, state: ExplorerState | None = None, parent: QWidget | None = None):
@@ -74,9 +75,10 @@ class RegressionExplorer(QWidget):
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget,
                                      "The cost after each descent step")
         self.reduction = QComboBox()
-        for label, key in (("mean (cost)", "mean"), ("sum", "sum"), ("none (per point)", "none")):
+        for label, key in (("mean", "mean"), ("sum", "sum"), ("none", "none")):
             self.reduction.addItem(label, key)
-        self.reduction.setToolTip("How the per-point losses are reduced to one number")
+        self.reduction.setToolTip("How the per-point losses become one number: mean (the cost), sum, "
+                                  "or none (keep one loss per point)")
         self.loss_panel.add_header_widget(QLabel("reduction"))
         self.loss_panel.add_header_widget(self.reduction)
 
@@ -137,7 +139,7 @@ class RegressionExplorer(QWidget):
     # ==================================================================== wiring
     def _connect(self) -> None:
         s, c = self.state, self.controls
-        s.changed.connect(self.refresh)
+        s.changed.connect(self._state_changed)
         s.message.connect(self.show_message)
         c.preset.activated.connect(lambda i: self.load_preset(c.preset.itemText(i)))
         bind_live_slider(c.noise, s, self._noise_changed, "Change noise")

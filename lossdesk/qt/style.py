@@ -57,7 +57,7 @@ def plot_widget(x_label: str, y_label: str) -> pg.PlotWidget:
     w.showGrid(x=True, y=True, alpha=0.15)
     w.setMenuEnabled(False)
     w.getPlotItem().hideButtons()
-    w.setMinimumSize(160, 120)
+    w.setMinimumSize(110, 100)
     for name in ("left", "bottom"):
         # Tick labels are costly to draw; keep them as a pixmap until the range moves.
         w.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -40,13 +40,13 @@ class FloatSlider(QWidget):
         self.label.setMinimumWidth(28)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, STEPS)
-        self.slider.setMinimumWidth(80)
+        self.slider.setMinimumWidth(50)
         self.box = QDoubleSpinBox()
         self.box.setDecimals(decimals)
         lo, hi = box_range or (low, high)
         self.box.setRange(lo, hi)
         self.box.setKeyboardTracking(False)
-        self.box.setMinimumWidth(72)
+        self.box.setMinimumWidth(64)
         step = (high - low) / 100 if not log else value / 10
         self.box.setSingleStep(step if step > 0 else 0.01)
         if log:

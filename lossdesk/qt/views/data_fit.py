@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from ...model.snapshot import RegressionSnapshot
 from .. import style
 
 COLOUR_BANDS = 8
+SMOOTH_SEGMENTS = 2000
 
 
 class DraggablePoints(pg.ScatterPlotItem):
@@ -95,6 +97,7 @@ class DataFitView:
         self.plot.addItem(self.best_line)
         self.points = DraggablePoints(size=10, pen=pg.mkPen(style.INK, width=1), brush=pg.mkBrush("#ffffff"),
                                       hoverable=False)
+        self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
         self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
         self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(style.ORANGE, width=3), brush=None)
@@ -141,6 +144,7 @@ class DataFitView:
         band = np.zeros(losses.size, dtype=int) if top <= 0 else np.minimum(
             (losses / top * COLOUR_BANDS).astype(int), COLOUR_BANDS - 1)
         x, y, pred = self._x, self._y, snap.predictions
+        smooth = x.size <= SMOOTH_SEGMENTS  # thousands of antialiased lines cost ~200 ms a frame
         for k, item in enumerate(self.segments):
             mask = band == k
             if not mask.any():
@@ -150,7 +154,7 @@ class DataFitView:
             sy = np.empty(sx.size)
             sy[0::2] = y[mask]
             sy[1::2] = pred[mask]
-            item.setData(sx, sy)
+            item.setData(sx, sy, antialias=smooth)
 
     def show_best(self, w: float, b: float) -> None:
         xs = self._line_xs()

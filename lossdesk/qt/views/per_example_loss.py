@@ -52,7 +52,12 @@ class PerExampleLossView:
             self.bars.setVisible(True)
             self.profile.setVisible(False)
         else:
-            self.profile.setData(np.arange(n + 1) - 0.5, losses)
+            # More bars than pixels: each pixel column shows its tallest bar, unsmoothed.
+            columns = max(1, int(self.plot.getViewBox().width()))
+            per = max(1, -(-n // (2 * columns)))
+            starts = np.arange(0, n, per)
+            self.profile.setData(np.append(starts, n) - 0.5, np.maximum.reduceat(losses, starts),
+                                 antialias=False)
             self.profile.setVisible(True)
             self.bars.setVisible(False)
         self.cost_line.setValue(snap.cost)

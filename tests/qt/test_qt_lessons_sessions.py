@@ -1,0 +1,203 @@
+"""Guided lessons, saved sessions, crash recovery and presenting."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from lossdesk.cli import parse_options
+from lossdesk.lesson_text import load_lesson
+from lossdesk.model import make_preset
+from lossdesk.qt.app import build_window
+from lossdesk.qt.recovery import recovery_path
+from lossdesk.session import Session
+from qt_helpers import drag, type_into
+
+TAB_OF = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
+
+
+def fresh_window(qtbot):
+    win = build_window(parse_options([]))
+    win.confirm_close = False
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.mark.parametrize("index", range(len(load_lesson().steps)))
+def test_each_lesson_step_applies_its_setup(qtbot, window, index):
+    step = load_lesson().steps[index]
+    window.lessons.show_step(index)
+    setup = step.setup
+    assert window.tabs.currentIndex() == TAB_OF[setup["tab"]]
+    state = window.classification.state if setup["tab"] == "classification" else window.explorer.state
+    if "preset" in setup:
+        assert state.data == make_preset(setup["preset"])
+    if "loss" in setup:
+        assert state.loss == setup["loss"]
+    if "w" in setup:
+        assert (state.w, state.b) == (setup["w"], setup["b"])
+    if "lr" in setup:
+        assert state.lr == setup["lr"]
+    assert window.lessons.isVisible()
+    assert window.lessons.heading.text() == step.title
+    assert f"Step {index + 1} of" in window.lessons.counter.text()
+    assert "cannot be shown" not in window.lessons.formula.text()
+    assert "<b>" in window.lessons.formula.text()  # a live number, in bold
+
+
+def test_lesson_formulas_follow_the_app_and_it_stays_usable(qtbot, window):
+    window.lessons.show_step(1)  # mean squared error
+    before = window.lessons.formula.text()
+    type_into(qtbot, window.explorer.controls.w.box, "1.5")  # the rest of the app still works
+    after = window.lessons.formula.text()
+    assert after != before
+    assert f"{window.explorer.snapshot.cost:.4g}" in after
+    qtbot.mouseClick(window.lessons.next, Qt.MouseButton.LeftButton)
+    assert window.lessons.step_index == 2
+    assert window.explorer.state.loss == "mae"
+    qtbot.mouseClick(window.lessons.back, Qt.MouseButton.LeftButton)
+    assert window.lessons.step_index == 1
+    assert window.explorer.state.loss == "mse"
+
+
+def test_a_session_round_trips_exactly(qtbot, window, tmp_path):
+    ex = window.explorer
+    s = ex.state
+    x0, y0 = float(s.data.x[4]), float(s.data.y[4])
+    drag(qtbot, ex.data_view.widget, (x0, y0), (x0, y0 + 3))
+    ex.set_loss("huber")
+    type_into(qtbot, ex.controls.delta.box, "0.7")
+    type_into(qtbot, ex.controls.w.box, "1.25")
+    window.classification.set_loss("cce")
+    window.classification.load_preset("three_classes")
+    window.classification.state.set_theta(np.linspace(-1, 1, 9))
+    window.compare.set_shown(["mse", "quantile"])
+    window.descent_lab.set_shown(["adam", "nesterov"])
+    window.set_tab("compare")
+    path = tmp_path / "class.lossdesk"
+    assert window.save_session_path(path)
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == 1
+    assert not window.has_unsaved_changes()
+
+    other = fresh_window(qtbot)
+    assert other.open_session_path(path)
+    assert other.explorer.state.data == s.data
+    assert other.classification.state.data == window.classification.state.data
+    np.testing.assert_array_equal(other.classification.state.theta, np.linspace(-1, 1, 9))
+    assert other.tabs.currentIndex() == TAB_OF["compare"]
+    assert json.loads(other.capture_session().to_json()) == json.loads(window.capture_session().to_json())
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("{not json", "broken JSON at line 1"),
+        ('{"format": "something-else"}', "not a lossdesk session"),
+        ('{"format": "lossdesk-session", "schema_version": 99, "written_by": "lossdesk 9.0"}', "newer lossdesk"),
+        ('{"format": "lossdesk-session", "schema_version": 1, "regression": {"data": {"x": [1, 2], "y": [1]},'
+         ' "loss": "mse"}}', "regression data"),
+        ('{"format": "lossdesk-session", "schema_version": 1, "regression": {"data": {"x": [1, 2], "y": [1, 2]},'
+         ' "loss": "bce"}}', "not one of the losses"),
+    ],
+)
+def test_a_bad_session_gives_a_message_and_changes_nothing(qtbot, window, tmp_path, content, needle):
+    path = tmp_path / "bad.lossdesk"
+    path.write_text(content)
+    before = window.capture_session().to_json()
+    assert window.open_session_path(path) is False
+    assert needle in window._last_box.text()
+    assert "Nothing has changed" in window._last_box.text()
+    window._last_box.close()
+    assert window.capture_session().to_json() == before
+
+
+def test_recovery_after_a_crash_restores_the_edits(qtbot, monkeypatch):
+    first = fresh_window(qtbot)
+    s = first.explorer.state
+    s.move_point(2, float(s.data.x[2]), 42.0)
+    assert first.has_unsaved_changes()
+    assert first.autosaver.save_now()
+    assert recovery_path().exists()
+    edited = s.data
+    # the process "crashes": no close, no clean-up; a new run starts
+    second = fresh_window(qtbot)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert second.offer_recovery()
+    assert second.explorer.state.data == edited
+    assert second.has_unsaved_changes()
+    first.autosaver.timer.stop()
+
+
+def test_declining_recovery_discards_it(qtbot, monkeypatch):
+    first = fresh_window(qtbot)
+    first.explorer.state.move_point(0, 0.0, 9.0)
+    first.autosaver.save_now()
+    second = fresh_window(qtbot)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    assert not second.offer_recovery()
+    assert not recovery_path().exists()
+    assert second.explorer.state.data == make_preset("outliers")
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, monkeypatch):
+    win = fresh_window(qtbot)
+    win.confirm_close = True
+    win.explorer.state.move_point(1, 0.0, 5.0)
+    asked = []
+
+    def cancel(*args, **kwargs):
+        asked.append(args[1])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", cancel)
+    assert win.close() is False
+    assert asked == ["Unsaved changes"]
+    assert win.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert win.close() is True
+
+
+def test_clean_windows_close_without_asking(qtbot, monkeypatch):
+    win = fresh_window(qtbot)
+    win.confirm_close = True
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked without cause"))
+    assert win.close() is True
+
+
+def test_recent_sessions_are_remembered(qtbot, window, tmp_path):
+    path = tmp_path / "a.lossdesk"
+    window.save_session_path(path)
+    assert window.recent_files()[0] == str(path)
+    assert [a.text() for a in window.recent_menu.actions()][0] == "a.lossdesk"
+
+
+def test_font_scale_and_dark_theme(qtbot, window):
+    axis = window.explorer.data_view.widget.getAxis("bottom")
+    before = axis.style["tickFont"].pointSizeF() if axis.style.get("tickFont") else None
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.font_scale == pytest.approx(1.15)
+    bigger = axis.style["tickFont"].pointSizeF()
+    assert before is None or bigger > before
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.font_scale == 1.0
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.dark
+    assert window.explorer.data_view.widget.backgroundBrush().color().name() == "#1b1c1f"
+    window.set_dark(False)
+    assert window.explorer.data_view.widget.backgroundBrush().color().name() == "#ffffff"
+
+
+def test_session_file_round_trip_without_qt(tmp_path):
+    session = Session(tab="descent", regression={}, lesson=3)
+    path = tmp_path / "x.lossdesk"
+    session.save(path)
+    again = Session.load(path)
+    assert again.tab == "descent" and again.lesson == 3
