@@ -47,8 +47,8 @@ def formula_point_loss(window) -> str:
     which = "the selected point" if ex.state.selected is not None else "the point with the largest loss"
     return (
         f"<p>For {which} (point {row_index}):</p>"
-        + row(f"L<sub>{row_index}</sub> = ({Y} &minus; {YHAT})<sup>2</sup> =",
-              f"({num(y)} &minus; {num(pred)})<sup>2</sup> =", f"<b>{num(float(snap.losses[row_index]))}</b>")
+        + row(f"L<sub>{row_index}</sub> = ({Y} &minus; {YHAT})<sup>2</sup>")
+        + row(f"&nbsp;&nbsp;= ({num(y)} &minus; {num(pred)})<sup>2</sup> = <b>{num(float(snap.losses[row_index]))}</b>")
     )
 
 
@@ -73,10 +73,10 @@ def formula_gradient_step(window) -> str:
     gw, gb = snap.gradient
     lr = s.lr
     return (
-        row("w &larr; w &minus; &eta;", frac("&part;C", "&part;w"), "=",
-            f"{num(s.w)} &minus; {num(lr)} &times; ({num(gw)}) = <b>{num(s.w - lr * gw)}</b>")
-        + row("b &larr; b &minus; &eta;", frac("&part;C", "&part;b"), "=",
-              f"{num(s.b)} &minus; {num(lr)} &times; ({num(gb)}) = <b>{num(s.b - lr * gb)}</b>")
+        row("w &larr; w &minus; &eta;", frac("&part;C", "&part;w"))
+        + row(f"&nbsp;&nbsp;= {num(s.w)} &minus; {num(lr)} &times; ({num(gw)}) = <b>{num(s.w - lr * gw)}</b>")
+        + row("b &larr; b &minus; &eta;", frac("&part;C", "&part;b"))
+        + row(f"&nbsp;&nbsp;= {num(s.b)} &minus; {num(lr)} &times; ({num(gb)}) = <b>{num(s.b - lr * gb)}</b>")
         + f"<p>cost now: <b>{num(snap.cost)}</b></p>"
     )
 
@@ -164,6 +164,7 @@ class LessonPanel(QDockWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         self.counter = QLabel()
         self.counter.setStyleSheet("color: #555;")
+        self.counter.setWordWrap(True)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -182,7 +183,14 @@ class LessonPanel(QDockWidget):
         layout.addWidget(self.intro)
         layout.addWidget(self.task)
         layout.addWidget(self.watch)
-        layout.addWidget(self.formula)
+        # A wide formula scrolls sideways on its own instead of widening the whole panel.
+        formula_scroll = QScrollArea()
+        formula_scroll.setWidget(self.formula)
+        formula_scroll.setWidgetResizable(True)
+        formula_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        formula_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        formula_scroll.setMinimumHeight(120)
+        layout.addWidget(formula_scroll)
         layout.addStretch(1)
         buttons = QHBoxLayout()
         self.back = QPushButton("◀ Back")
@@ -198,6 +206,7 @@ class LessonPanel(QDockWidget):
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(scroll)
         self.setMinimumWidth(280)
         self.setMaximumWidth(380)  # leaves the tabs their room on a 1366-pixel screen; wide formulas scroll
@@ -231,7 +240,7 @@ class LessonPanel(QDockWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if not self.isVisible():
+        if self.isHidden():
             return
         try:
             self.formula.setText(FORMULAS[self.step.formula](self.window_))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-SIZE = 14  # points, for the formula's ordinary text
+SIZE = 12  # points, for the formula's ordinary text
 
 Y, YHAT, E = "y<sub>i</sub>", "&#375;<sub>i</sub>", "e<sub>i</sub>"
 SUM = f"<span style='font-size:{SIZE + 8}pt'>&Sigma;</span>"
