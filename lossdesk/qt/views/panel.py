@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QMetaMethod, QPoint, Signal
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 class ViewPanel(QFrame):
+    # A right-click on the title row (not on the view below it), at this screen position.
+    # Unconnected, the right-click passes on as before.
+    headerMenuRequested = Signal(QPoint)
+
     def __init__(self, title: str, body: QWidget, tooltip: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -30,3 +36,12 @@ class ViewPanel(QFrame):
         """Controls go between the title and the readout."""
         self.header.insertWidget(self.header.count() - 1, widget)
         self.header.insertSpacing(self.header.count() - 1, 8)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt naming)
+        # Right-clicks the view itself leaves unanswered arrive here too; they are not ours.
+        in_header = event.pos().y() < self.body.geometry().top()
+        if in_header and self.isSignalConnected(QMetaMethod.fromSignal(self.headerMenuRequested)):
+            self.headerMenuRequested.emit(event.globalPos())
+            event.accept()
+        else:
+            event.ignore()
