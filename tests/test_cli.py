@@ -137,3 +137,12 @@ def test_lesson_screenshot_shows_the_lesson_panel(tmp_path):
     result = run_cli(["--lesson", "2", "--screenshot", str(out)], tmp_path)
     assert result.returncode == 0, result.stderr
     assert QImage(str(out)).width() == 1366
+
+
+def test_export_gif_from_the_command_line_without_a_window(tmp_path):
+    pil = pytest.importorskip("PIL.Image")
+    out = tmp_path / "descent.gif"
+    result = run_cli(["--export-gif", str(out), "--steps", "12"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    with pil.open(out) as gif:
+        assert gif.n_frames > 1

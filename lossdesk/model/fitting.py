@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .losses import Loss, get_loss
+from .losses import Loss
 from .objective import line_objective
 
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0

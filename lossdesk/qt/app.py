@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 import os
 import sys
 
@@ -53,7 +54,7 @@ def build_window(options: LaunchOptions):
         if options.steps and lab.race is not None:
             lab.race.step(options.steps)
             lab.refresh_runs()
-    elif options.steps and options.export_gif is None:
+    elif options.steps:
         state.step(options.steps)
     if options.session is not None:
         window.open_session_path(options.session)
@@ -89,7 +90,8 @@ def run(options: LaunchOptions) -> int:
     app.setOrganizationName("lossdesk")
     configure_pyqtgraph()
     try:
-        window = build_window(options)
+        # --export-gif runs its --steps itself, frame by frame.
+        window = build_window(replace(options, steps=0) if options.export_gif is not None else options)
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback
         print(f"lossdesk: error: could not build the window: {exc}", file=sys.stderr)
         return 1
@@ -98,6 +100,10 @@ def run(options: LaunchOptions) -> int:
         from .export import ExportError, export_descent_gif  # noqa: PLC0415
 
         window.confirm_close = False
+        window.set_tab("regression")
+        window.show()
+        for _ in range(3):
+            app.processEvents()
         try:
             export_descent_gif(window.explorer, options.export_gif, options.steps)
         except ExportError as exc:

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import LOSSES, PRESETS, ClassificationData, make_preset, parameter_surface
+from ..model import LOSSES, PRESETS, ClassificationData, parameter_surface
 from ..model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
 from ..model.snapshot import SurfaceWindow
 from .dataset_table import DatasetEditor
+from .data_tab import DataTabActions
 from .deferred import RefreshWhenShown
 from .descent_controls import DescentPanel
 from .logit_playground import LogitPlayground
@@ -46,7 +47,7 @@ ERROR_STYLE = ("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid 
                " padding: 4px; font-weight: bold; }")
 
 
-class ClassificationTab(RefreshWhenShown, QWidget):
+class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     status = Signal(str, str)
 
     def __init__(self, state: ClassifierState | None = None, parent: QWidget | None = None):
@@ -202,6 +203,9 @@ class ClassificationTab(RefreshWhenShown, QWidget):
         self.loss_view.widget.scene().sigMouseMoved.connect(lambda pos: s.set_hover(self.loss_view.bar_at(pos)))
         self.surface_view.handleMoved.connect(self._handle_moved)
 
+    def preset_name(self) -> str:
+        return self.preset.currentText()
+
     def sync_controls(self) -> None:
         s = self.state
         with signals_blocked(self.preset, self.loss):
@@ -212,32 +216,11 @@ class ClassificationTab(RefreshWhenShown, QWidget):
         self._fill_class_choice()
 
     # ==================================================================== actions
-    def load_preset(self, name: str, noise: float | None = None) -> None:
-        self.descent.set_playing(False)
-        self.state.load_preset(name, noise)
-        self.state.reset_run()
-        self.refit_views()
-
-    def load_data(self, data: ClassificationData, text: str) -> None:
-        self.descent.set_playing(False)
-        self.state.preset = None
-        self.state.set_data(data, text)
-        self.state.reset_run()
-        self.refit_views()
-
     def set_loss(self, name: str) -> None:
         self.descent.set_playing(False)
         self.state.set_loss(name)
         with signals_blocked(self.loss):
             self.loss.setCurrentIndex(self.loss.findData(name))
-
-    def _noise_changed(self, noise: float, live: bool) -> None:
-        name = self.state.preset or self.preset.currentText()
-        if live:
-            self.state.preset, self.state.noise = name, noise
-            self.state.preview_data(make_preset(name, noise=noise))
-        else:
-            self.state.load_preset(name, noise)
 
     def _drag_started(self, row: int) -> None:
         self.state.begin_live_edit()
@@ -278,18 +261,6 @@ class ClassificationTab(RefreshWhenShown, QWidget):
             self.remove_selected()
         elif chosen in relabel:
             self.state.set_data(data.with_value(row, "label", relabel[chosen]), "Change label")
-
-    def remove_selected(self) -> None:
-        row = self.state.selected
-        if row is None:
-            self.show_message("Select a point first: click it in the plot or the table.", "warning")
-            return
-        try:
-            self.state.remove_point(row)
-        except ValueError as exc:
-            self.show_message(str(exc), "warning")
-            return
-        self.state.select(None)
 
     def _handle_moved(self, a: float, b: float) -> None:
         i, j = self.surface_axes()

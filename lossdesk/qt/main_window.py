@@ -16,6 +16,13 @@ from . import presentation, session_io
 from .classification_tab import ClassificationTab
 from .compare_tab import CompareTab
 from .descent_tab import DescentTab
+from .export import (
+    add_export_menus,
+    export_descent_gif_dialog,
+    export_view_dialog,
+    export_window_dialog,
+    visible_panels,
+)
 from .lessons import LessonPanel
 from .recovery import Autosaver, discard_recovery, pending_recovery
 from .regression_tab import RegressionExplorer
@@ -72,6 +79,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self)
         self._tab_changed(0)
         self._build_menus()
+        add_export_menus(self, self, self.show_status)
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
         self.restore_preferences()
 
@@ -103,8 +111,14 @@ class MainWindow(QMainWindow):
                      "Open a CSV data set: x,y for regression; x,label or x1,x2,label for classification")
         self._action(file, "&Save CSV…", self.save_csv, QKeySequence.StandardKey.Save,
                      "Save the points to a CSV file")
-        self._action(file, "Save &screenshot…", self.save_screenshot, "Ctrl+P",
-                     "Save a picture of the whole window as PNG")
+        file.addSeparator()
+        self._action(file, "Export &view…", lambda: export_view_dialog(
+            self, visible_panels(self.tabs.currentWidget()), self.show_status),
+            tip="Save one view as a PNG or SVG picture (or right-click a view's title)")
+        self._action(file, "Export &window…", lambda: export_window_dialog(self, self.show_status), "Ctrl+P",
+                     "Save the whole window as a PNG or SVG picture")
+        self._action(file, "Export descent as &GIF…", self.export_gif,
+                     tip="Record gradient descent in the regression explorer as an animated GIF")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -233,12 +247,10 @@ class MainWindow(QMainWindow):
         self.show_status(f"Saved {self.state.data.n} points to {path.name}.", "info")
         return True
 
-    def save_screenshot(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "lossdesk.png", "PNG images (*.png)")
-        if path and not self.grab().save(path):
-            self.show_error("Could not save", f"Could not write {path}.")
+    def export_gif(self) -> None:
+        self.set_tab("regression")
+        export_descent_gif_dialog(self.explorer, self, self.show_status)
 
-    # ------------------------------------------------------------------ messages
     def show_status(self, text: str, level: str = "info") -> None:
         self.statusBar().showMessage(text, STATUS_MS.get(level, 4000))
 
@@ -271,7 +283,7 @@ class MainWindow(QMainWindow):
             ("B", "jump to the best line"), ("A", "add-points mode"), ("Delete", "delete the selected point"),
             ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any data edit"), ("Ctrl+O / Ctrl+S", "open / save CSV"),
             ("Ctrl+1 … Ctrl+5", "choose the loss"), ("F", "fit the views to the data"),
-            ("Ctrl+P", "save a screenshot"), ("Double-click", "add a point in the data view"),
+            ("Ctrl+P", "export the window as PNG or SVG"), ("Right-click a view's title", "save that view"), ("Double-click", "add a point in the data view"),
             ("Ctrl+Shift+O / Ctrl+Shift+S", "open / save a session"), ("Ctrl+L", "lessons (Page Up / Page Down)"),
             ("Ctrl++ / Ctrl+− / Ctrl+0", "larger / smaller / normal text"), ("Ctrl+T", "dark theme"),
             ("F11", "full screen"), ("Ctrl+Shift+1 … 4", "switch tab"),

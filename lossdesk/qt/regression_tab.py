@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import RegressionData, make_preset
 from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
 from ..model.surface import line_surface_window
 from .controls import ControlPanel
+from .data_tab import DataTabActions
 from .deferred import RefreshWhenShown
 from .outlier_controls import OutlierControls
 from .dataset_table import DatasetEditor
@@ -39,7 +39,7 @@ from .widgets import bind_live_slider, signals_blocked
 SURFACE_SIZE = 128
 
 
-class RegressionExplorer(RefreshWhenShown, QWidget):
+class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
     status = Signal(str, str)  # message, level
 
     def __init__(self, state: ExplorerState | None = None, parent: QWidget | None = None):
@@ -166,6 +166,9 @@ class RegressionExplorer(RefreshWhenShown, QWidget):
         self.loss_view.widget.scene().sigMouseMoved.connect(self._bar_hover)
         self.surface_view.handleMoved.connect(lambda w, b: s.set_line(w, b))
 
+    def preset_name(self) -> str:
+        return self.controls.preset.currentText()
+
     def sync_controls(self) -> None:
         """Show the state's values in the controls without echoing signals back."""
         s, c = self.state, self.controls
@@ -182,19 +185,6 @@ class RegressionExplorer(RefreshWhenShown, QWidget):
         c.b.set_value(s.b)
 
     # ==================================================================== actions
-    def load_preset(self, name: str, noise: float | None = None) -> None:
-        self.descent.set_playing(False)
-        self.state.load_preset(name, noise)
-        self.state.reset_run()
-        self.refit_views()
-
-    def load_data(self, data: RegressionData, text: str) -> None:
-        self.descent.set_playing(False)
-        self.state.preset = None
-        self.state.set_data(data, text)
-        self.state.reset_run()
-        self.refit_views()
-
     def set_loss(self, name: str) -> None:
         self.state.set_loss(name)
         self.controls.show_param_controls(name)
@@ -211,15 +201,6 @@ class RegressionExplorer(RefreshWhenShown, QWidget):
         self.descent.set_playing(False)
         self.state.set_line(*self.best)
 
-    def _noise_changed(self, noise: float, live: bool) -> None:
-        name = self.state.preset or self.controls.preset.currentText()
-        if live:
-            self.state.preset, self.state.noise = name, noise
-            self.state.preview_data(make_preset(name, noise=noise))  # type: ignore[arg-type]
-        else:
-            self.state.load_preset(name, noise)
-
-    # ---------------------------------------------------------------- mouse
     def _drag_started(self, row: int) -> None:
         self.state.begin_live_edit()
         self.state.select(row)
@@ -261,19 +242,6 @@ class RegressionExplorer(RefreshWhenShown, QWidget):
         elif chosen is outlier:
             self.state.choose_outlier(row)
 
-    def remove_selected(self) -> None:
-        row = self.state.selected
-        if row is None:
-            self.show_message("Select a point first: click it in the plot or the table.", "warning")
-            return
-        try:
-            self.state.remove_point(row)
-        except ValueError as exc:
-            self.show_message(str(exc), "warning")
-            return
-        self.state.select(None)
-
-    # ==================================================================== drawing
     def refit_views(self) -> None:
         self.window = None
         self.refresh(frozenset({"data", "loss", "line", "run"}), refit=True)

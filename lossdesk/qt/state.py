@@ -153,6 +153,14 @@ class DataState(QObject):
         self.preset, self.noise = name, noise
         self.set_data(data, f"Load preset {name}")
 
+    def regenerate_preset(self, name: str, noise: float, live: bool) -> None:
+        """The preset drawn again with another noise level (live: without an undo step)."""
+        if live:
+            self.preset, self.noise = name, noise
+            self.preview_data(make_preset(name, noise=noise))
+        else:
+            self.load_preset(name, noise)
+
     def remove_point(self, row: int) -> None:
         self.set_data(self.data.without(row), "Remove point")
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from ...model.classifier_snapshot import probability_curve, probability_grid
 from ...model.predictors import LinearPredictor
 from .. import style
-from .data_fit import DraggablePoints, move_positions
+from .data_fit import DraggablePoints, move_positions, nearest_point
 
 GRID = 96
 CURVE_SAMPLES = 300
@@ -161,17 +161,8 @@ class ClassDataView:
             else:
                 item.setData([self.px[row]], [self.py[row]])
 
-    def nearest_point(self, scene_pos: QPointF, radius_px: float = 12.0) -> int | None:
-        if self.px.size == 0 or not self.plot.sceneBoundingRect().contains(scene_pos):
-            return None
-        vb = self.plot.getViewBox()
-        p = vb.mapSceneToView(scene_pos)
-        sx, sy = vb.viewPixelSize()
-        if sx <= 0 or sy <= 0:
-            return None
-        d2 = ((self.px - p.x()) / sx) ** 2 + ((self.py - p.y()) / sy) ** 2
-        i = int(np.argmin(d2))
-        return i if d2[i] <= radius_px**2 else None
+    def nearest_point(self, scene_pos: QPointF) -> int | None:
+        return nearest_point(self.plot, self.px, self.py, scene_pos)
 
     def features_at(self, row: int, x: float, y: float) -> dict[str, float]:
         """Column values for a point dragged to (x, y): 1-D points move sideways only."""

@@ -68,6 +68,21 @@ class DraggablePoints(pg.ScatterPlotItem):
             self.clicked.emit(index)
 
 
+def nearest_point(plot: pg.PlotItem, xs: np.ndarray, ys: np.ndarray, scene_pos: QPointF,
+                  radius_px: float = 12.0) -> int | None:
+    """The point within ``radius_px`` screen pixels of a scene position, if any."""
+    if xs.size == 0 or not plot.sceneBoundingRect().contains(scene_pos):
+        return None
+    vb = plot.getViewBox()
+    p = vb.mapSceneToView(scene_pos)
+    sx, sy = vb.viewPixelSize()
+    if sx <= 0 or sy <= 0:
+        return None
+    d2 = ((xs - p.x()) / sx) ** 2 + ((ys - p.y()) / sy) ** 2
+    i = int(np.argmin(d2))
+    return i if d2[i] <= radius_px**2 else None
+
+
 def move_positions(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
     """Move scatter points without rebuilding their styles (setData restyles every point)."""
     item.data["x"] = x
@@ -168,15 +183,5 @@ class DataFitView:
                 item.setData([self._x[row]], [self._y[row]])
 
     # ------------------------------------------------------------------ picking
-    def nearest_point(self, scene_pos: QPointF, radius_px: float = 12.0) -> int | None:
-        """The point within ``radius_px`` screen pixels of a scene position, if any."""
-        if self._x.size == 0 or not self.plot.sceneBoundingRect().contains(scene_pos):
-            return None
-        vb = self.plot.getViewBox()
-        p = vb.mapSceneToView(scene_pos)
-        sx, sy = vb.viewPixelSize()
-        if sx <= 0 or sy <= 0:
-            return None
-        d2 = ((self._x - p.x()) / sx) ** 2 + ((self._y - p.y()) / sy) ** 2
-        i = int(np.argmin(d2))
-        return i if d2[i] <= radius_px**2 else None
+    def nearest_point(self, scene_pos: QPointF) -> int | None:
+        return nearest_point(self.plot, self._x, self._y, scene_pos)

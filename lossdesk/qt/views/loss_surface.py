@@ -10,7 +10,7 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal, QObject
+from PySide6.QtCore import QObject, QRectF, Signal
 
 from ...model.snapshot import SurfaceWindow
 from .. import style

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMetaMethod, QPoint, Signal
+from PySide6.QtCore import QMetaMethod, QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
 class ViewPanel(QFrame):
@@ -21,10 +21,13 @@ class ViewPanel(QFrame):
         self.header.setContentsMargins(4, 2, 4, 0)
         self.header.addWidget(self.title)
         self.header.addSpacing(10)
-        self.header.addStretch(1)
+        # The readout takes what room is left and never asks for more: its text changes
+        # every frame, and a label that grows would re-divide the splitters each time.
         self.readout = QLabel("")
         self.readout.setToolTip(tooltip)
-        self.header.addWidget(self.readout)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.header.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(0)
