@@ -41,18 +41,41 @@ def line_loss_surface(
     x: Any, y: Any, loss: str | Loss, w_grid: Any, b_grid: Any, **params: Any
 ) -> np.ndarray:
     """Z[i, j] = mean over the data of loss(y, w_grid[i]·x + b_grid[j]); shape (len(w), len(b))."""
-    obj = line_objective(x, y, loss, **params)
-    xs, ys = obj.x[:, 0], obj.y
+    lossobj = get_loss(loss)
     w = np.asarray(w_grid, dtype=float).ravel()
     b = np.asarray(b_grid, dtype=float).ravel()
     _check_grid(w, "w_grid")
     _check_grid(b, "b_grid")
-    name = obj.loss.name
-    if name == "mse":
-        return _mse_surface(xs, ys, w, b)
-    if name in ("mae", "quantile", "huber"):
-        return _bucketed_surface(xs, ys, w, b, name, obj.params)
-    return _direct_line_surface(obj, w, b)
+    if lossobj.name in METHODS:
+        # The fast paths need only checked x and y; skip building a full objective (O(N) work).
+        if lossobj.task != "regression":  # pragma: no cover - METHODS holds regression losses only
+            raise ValueError(f"{lossobj.title} is not a regression loss")
+        xs, ys = _checked_xy(x, y)
+        kw = lossobj.resolve_params(params)
+        if lossobj.name == "mse":
+            return _mse_surface(xs, ys, w, b)
+        return _bucketed_surface(xs, ys, w, b, lossobj.name, kw)
+    return _direct_line_surface(line_objective(x, y, lossobj, **params), w, b)
+
+
+def _checked_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as equal-length, non-empty, finite 1-D float arrays (ValueError otherwise)."""
+    try:
+        xs = np.asarray(x, dtype=float).ravel()
+        ys = np.asarray(y, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError("x and y must contain only numbers") from None
+    if xs.size != ys.size:
+        raise ValueError(f"x has {xs.size} values but y has {ys.size}")
+    if xs.size == 0:
+        raise ValueError("the data set is empty: add at least one point")
+    for values, name in ((xs, "x"), (ys, "y")):
+        # NaN and ±inf survive a sum, so a finite sum clears the array without a mask
+        # (an overflowing sum of finite values gets the exact check too).
+        if not np.isfinite(values.sum()) and not np.isfinite(values).all():
+            bad = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(f"{name} holds a NaN or infinite value (at position {bad})")
+    return xs, ys
 
 
 def brute_force_line_surface(
@@ -71,16 +94,37 @@ def _check_grid(g: np.ndarray, what: str) -> None:
 
 
 # ----------------------------------------------------------------------------- MSE
+#: moments from raw sums lose about log10(this) digits; beyond it, centre the data first
+CANCELLATION_LIMIT = 1e6
+
+
+def _mse_moments(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float, float]:
+    """x̄, ȳ, var x, cov(x, y), var y.
+
+    From raw sums when that is accurate (no length-N temporaries: fresh memory costs more
+    than the arithmetic here), else from centred data. einsum avoids BLAS threads, which
+    stall when the cores are busy.
+    """
+    n = x.size
+    xm, ym = float(x.sum()) / n, float(y.sum()) / n
+    sxx = float(np.einsum("i,i->", x, x)) / n
+    syy = float(np.einsum("i,i->", y, y)) / n
+    sxy = float(np.einsum("i,i->", x, y)) / n
+    vxx, vyy, vxy = sxx - xm * xm, syy - ym * ym, sxy - xm * ym
+    scale = max(sxx, syy)
+    if vxx * CANCELLATION_LIMIT >= sxx and vyy * CANCELLATION_LIMIT >= syy and scale < 1e300:
+        return xm, ym, max(vxx, 0.0), vxy, max(vyy, 0.0)
+    d = x - xm  # data far from the origin relative to its spread: centre it
+    vxx = float(np.einsum("i,i->", d, d)) / n
+    vxy = (float(np.einsum("i,i->", d, y)) - ym * float(d.sum())) / n
+    np.subtract(y, ym, out=d)
+    vyy = float(np.einsum("i,i->", d, d)) / n
+    return xm, ym, vxx, vxy, vyy
+
+
 def _mse_surface(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """mean (y − w x − b)² = (ȳ − w x̄ − b)² + var y − 2w cov(x, y) + w² var x."""
-    n = x.size
-    xm, ym = x.mean(), y.mean()
-    d = x - xm  # the one length-N temporary, reused for y − ȳ
-    # einsum sums products without BLAS threads (which stall when the cores are busy)
-    vxx = np.einsum("i,i->", d, d) / n
-    vxy = (np.einsum("i,i->", d, y) - ym * d.sum()) / n  # Σ(x − x̄)(y − ȳ)
-    np.subtract(y, ym, out=d)
-    vyy = np.einsum("i,i->", d, d) / n
+    xm, ym, vxx, vxy, vyy = _mse_moments(x, y)
     spread = vyy - 2.0 * w * vxy + w * w * vxx  # (Gw,)
     out = np.subtract.outer(ym - w * xm, b)  # the only (Gw, Gb) array, updated in place
     out *= out

@@ -131,7 +131,7 @@ def test_surface_rejects_bad_grids():
         line_loss_surface(x, y, "mse", [], [0.0])
     with pytest.raises(ValueError, match="b_grid holds a NaN or infinite value"):
         line_loss_surface(x, y, "mae", [0.0], [0.0, np.nan])
-    with pytest.raises(ValueError, match="y_true holds a NaN"):
+    with pytest.raises(ValueError, match="y holds a NaN or infinite value .at position 1"):
         line_loss_surface(x, [1.0, np.inf], "mse", [0.0], [0.0])
     with pytest.raises(ValueError, match="delta must lie between"):
         line_loss_surface(x, y, "huber", [0.0], [0.0], delta=-1.0)
