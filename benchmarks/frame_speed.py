@@ -575,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_pyqtgraph()
     cli = ["--size", args.window] if args.window else []
     window = build_window(parse_options(cli))
+    window.confirm_close = False  # no "save changes?" question when the benchmark closes it
     window.show()
     for _ in range(5):
         app.processEvents()

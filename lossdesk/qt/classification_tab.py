@@ -59,6 +59,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.window: SurfaceWindow | None = None
         self._surface_key: tuple | None = None
         self._param_names: tuple[str, ...] = ()
+        self._point_shown: int | None = -1  # the row the point view shows (-1: not drawn yet)
 
         # ---------------------------------------------------------------- views
         self.data_view = ClassDataView()
@@ -402,6 +403,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def _show_point(self) -> None:
         row = self.state.selected
         snap = self.snapshot
+        if row is None and self._point_shown is None:
+            return  # nothing selected before or now: leave the empty view alone
+        self._point_shown = row
         if row is None or snap is None or row >= snap.n:
             self.point_view.show(np.zeros(max(2, self.state.data.n_classes)), None)  # type: ignore[attr-defined]
             self.point_text.setText("Click a point to see its class probabilities.")

@@ -95,3 +95,31 @@ def stable_range(plot: pg.PlotItem, x: tuple[float, float] | None = None,
             kwargs[key] = (lo - pad if lo != 0 else lo, hi + pad)
     if kwargs:
         plot.setRange(padding=0, **kwargs)
+
+
+LOSS_BANDS = 8
+
+
+def loss_band_colours() -> list[tuple[int, int, int]]:
+    """The colour of each loss band, dark (small losses) to bright (large)."""
+    table = pg.colormap.get(LOSS_CMAP).getLookupTable(0.15, 0.9, LOSS_BANDS, alpha=False)
+    return [tuple(int(c) for c in rgb) for rgb in table]
+
+
+def loss_bands(values: np.ndarray) -> np.ndarray:
+    """Each value's band 0 … LOSS_BANDS − 1, by its size relative to the largest value.
+
+    Drawing by band (a few items with one colour each) keeps thousands of points cheap:
+    one colour per point would make pyqtgraph render a symbol per point.
+    """
+    values = np.asarray(values, dtype=float)
+    top = float(values.max()) if values.size else 0.0
+    if top <= 0:
+        return np.zeros(values.size, dtype=int)
+    return np.minimum((values / top * LOSS_BANDS).astype(int), LOSS_BANDS - 1)
+
+
+def loss_brushes(values: np.ndarray) -> list:
+    """One brush per value, shared within each band (for a few hundred bars at most)."""
+    brushes = [pg.mkBrush(c) for c in loss_band_colours()]
+    return [brushes[k] for k in loss_bands(values)]

@@ -33,9 +33,9 @@ def test_views_hold_the_model_probabilities_and_losses(ctab):
     xs, ys = ctab.data_view.curves[0].getData()
     np.testing.assert_allclose(ys, sigmoid(1.3 * xs - 0.2))
     # the −log p view marks each point at its true class's probability
-    px, py = ctab.truth_view.points.getData()
-    np.testing.assert_allclose(px, np.where(data.labels == 1, p, 1 - p))
-    np.testing.assert_allclose(py, expected)
+    marked = np.concatenate([np.column_stack(item.getData()) for item in ctab.truth_view.bands])
+    truth = np.column_stack([np.where(data.labels == 1, p, 1 - p), expected])
+    np.testing.assert_allclose(marked[np.lexsort(marked.T[::-1])], truth[np.lexsort(truth.T[::-1])])
     # the histogram counts every point once, split by class
     counts = [c.getData()[1] for c in ctab.hist_view.curves[:2]]
     assert [int(c.sum()) for c in counts] == [int(np.sum(data.labels == 0)), int(np.sum(data.labels == 1))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem
 
 from ...model.classifier_snapshot import probability_curve, probability_grid
 from ...model.predictors import LinearPredictor
@@ -36,6 +37,7 @@ class ClassDataView:
         self.plot.addItem(self.boundary)
         self.curves: list[pg.PlotCurveItem] = []
         self.points = DraggablePoints(size=11, pen=pg.mkPen(style.INK, width=1))
+        self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
         self.highlight = pg.ScatterPlotItem(size=19, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
         self.selection = pg.ScatterPlotItem(size=23, pen=pg.mkPen(style.INK, width=2.5), brush=None)
@@ -68,7 +70,8 @@ class ClassDataView:
         if same and px.size:
             move_positions(self.points, px, py)
         else:
-            brushes = [pg.mkBrush(class_colour(int(k))) for k in labels]
+            palette = [pg.mkBrush(class_colour(k)) for k in range(max(n_classes, 1))]
+            brushes = [palette[int(k)] for k in labels]  # shared brushes: one symbol per class
             self.points.setData(x=px, y=py, brush=brushes)
         if fit_view:
             self.fit_range()

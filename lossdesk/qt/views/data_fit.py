@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from ...model.snapshot import RegressionSnapshot
 from .. import style
 
-COLOUR_BANDS = 8
-SMOOTH_SEGMENTS = 2000
+SMOOTH_SEGMENTS = 300
 
 
 class DraggablePoints(pg.ScatterPlotItem):
@@ -99,11 +98,9 @@ class DataFitView:
     def __init__(self) -> None:
         self.widget = style.plot_widget("x", "y")
         self.plot = self.widget.getPlotItem()
-        cmap = pg.colormap.get(style.LOSS_CMAP)
-        colours = cmap.getLookupTable(0.15, 0.9, COLOUR_BANDS, alpha=False)
         self.segments = []
-        for c in colours:
-            item = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(color=tuple(int(v) for v in c), width=2.5))
+        for colour in style.loss_band_colours():
+            item = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(color=colour, width=2.5))
             self.plot.addItem(item)
             self.segments.append(item)
         self.line = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3))
@@ -154,14 +151,12 @@ class DataFitView:
     def show(self, snap: RegressionSnapshot) -> None:
         xs = self._line_xs()
         self.line.setData(xs, snap.w * xs + snap.b)
-        losses = snap.losses
-        top = float(losses.max()) if losses.size else 0.0
-        band = np.zeros(losses.size, dtype=int) if top <= 0 else np.minimum(
-            (losses / top * COLOUR_BANDS).astype(int), COLOUR_BANDS - 1)
+        band = style.loss_bands(snap.losses)
         x, y, pred = self._x, self._y, snap.predictions
         smooth = x.size <= SMOOTH_SEGMENTS  # thousands of antialiased lines cost ~200 ms a frame
+        shown = self._visible_segments(x, y - pred)
         for k, item in enumerate(self.segments):
-            mask = band == k
+            mask = (band == k) & shown
             if not mask.any():
                 item.setData([], [])
                 continue
@@ -170,6 +165,26 @@ class DataFitView:
             sy[0::2] = y[mask]
             sy[1::2] = pred[mask]
             item.setData(sx, sy, antialias=smooth)
+
+    def _visible_segments(self, x: np.ndarray, residual: np.ndarray) -> np.ndarray:
+        """Which segments to draw: all, unless there are more than pixel columns.
+
+        Then, in each pixel column, the longest segment above the line and the longest
+        below it cover all the others, so only those are drawn; the picture is the same.
+        """
+        columns = int(self.plot.getViewBox().width())
+        if x.size <= 2 * max(columns, 1):
+            return np.ones(x.size, dtype=bool)
+        (x0, x1), _ = self.plot.viewRange()
+        col = np.clip(((x - x0) / ((x1 - x0) or 1.0) * columns).astype(np.int64), -1, columns)
+        key = col * 2 + (residual > 0)
+        order = np.lexsort((np.abs(residual), key))
+        ordered = key[order]
+        last = np.ones(order.size, dtype=bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        keep = np.zeros(x.size, dtype=bool)
+        keep[order[last]] = True
+        return keep
 
     def show_best(self, w: float, b: float) -> None:
         xs = self._line_xs()

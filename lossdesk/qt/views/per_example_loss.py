@@ -21,7 +21,6 @@ class PerExampleLossView:
     def __init__(self) -> None:
         self.widget = style.plot_widget("point", "loss")
         self.plot = self.widget.getPlotItem()
-        self.cmap = pg.colormap.get(style.LOSS_CMAP)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, pen=pg.mkPen(None))
         self.plot.addItem(self.bars)
         self.profile = pg.PlotCurveItem(x=[-0.5, 0.5], y=[0.0], stepMode="center", fillLevel=0,
@@ -45,10 +44,7 @@ class PerExampleLossView:
         losses = snap.losses
         self._losses = losses
         if n <= SEPARATE_BARS:
-            top = float(losses.max()) if n else 0.0
-            shade = losses / top if top > 0 else np.zeros(n)
-            brushes = [pg.mkBrush(c) for c in self.cmap.map(0.15 + 0.75 * shade, mode="qcolor")]
-            self.bars.setOpts(x=np.arange(n), height=losses, width=0.8, brushes=brushes)
+            self.bars.setOpts(x=np.arange(n), height=losses, width=0.8, brushes=style.loss_brushes(losses))
             self.bars.setVisible(True)
             self.profile.setVisible(False)
         else:

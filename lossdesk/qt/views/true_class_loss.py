@@ -13,8 +13,10 @@ import pyqtgraph as pg
 from ...model.classifier_snapshot import ClassifierSnapshot
 from ...model.losses import PROBABILITY_EPS
 from .. import style
+from .data_fit import move_positions
 
 SAMPLES = 400
+BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss
 
 
 class TrueClassLossView:
@@ -23,8 +25,13 @@ class TrueClassLossView:
         self.plot = self.widget.getPlotItem()
         self.curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 2.5))
         self.plot.addItem(self.curve)
-        self.points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(style.INK, width=0.8))
-        self.plot.addItem(self.points)
+        self.bands = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(style.INK, width=0.8), brush=pg.mkBrush(colour))
+                      for colour in style.loss_band_colours()]
+        for item in self.bands:
+            self.plot.addItem(item)
+        # Many points: one colour, moved in place (restyling thousands of points costs more than a frame).
+        self.bulk = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None), brush=pg.mkBrush(style.PURPLE))
+        self.plot.addItem(self.bulk)
         self.highlight = pg.ScatterPlotItem(size=16, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
         self.plot.addItem(self.highlight)
         self.mode = ""
@@ -52,10 +59,20 @@ class TrueClassLossView:
             xs, ys = snap.p_true, snap.losses
             style.stable_range(self.plot, x=(0, 1), y=(0, max(4.0, float(ys.max()))), margin=0.03)
         self.xs, self.ys = xs, ys
-        top = float(ys.max()) if ys.size else 1.0
-        shade = ys / top if top > 0 else np.zeros_like(ys)
-        cmap = pg.colormap.get(style.LOSS_CMAP)
-        self.points.setData(x=xs, y=ys, brush=[pg.mkBrush(c) for c in cmap.map(0.15 + 0.75 * shade, mode="qcolor")])
+        many = ys.size > BANDED_POINTS
+        self.bulk.setVisible(many)
+        for item in self.bands:
+            item.setVisible(not many)
+        if many:
+            if len(self.bulk.data) == ys.size:
+                move_positions(self.bulk, xs, ys)
+            else:
+                self.bulk.setData(x=xs, y=ys)
+            return
+        band = style.loss_bands(ys)
+        for k, item in enumerate(self.bands):
+            mask = band == k
+            item.setData(x=xs[mask], y=ys[mask])
 
     def show_highlight(self, row: int | None) -> None:
         if row is None or row >= self.xs.size:
