@@ -122,7 +122,12 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
     wants = "regression" if tab in REGRESSION_TABS else "classification"
 
     if loss_name is None:
-        loss_name = "mse" if wants == "regression" else "bce"
+        many_classes = (
+            (dataset is not None and dataset.task == "classification" and dataset.n_classes > 2)  # type: ignore[attr-defined]
+            or (args.preset is not None and make_preset(args.preset).task == "classification"
+                and make_preset(args.preset).n_classes > 2)  # type: ignore[attr-defined]
+        )
+        loss_name = "mse" if wants == "regression" else ("cce" if many_classes else "bce")
     loss = LOSSES[loss_name]
     if (loss.task == "regression") != (wants == "regression"):
         allowed = [n for n, spec in LOSSES.items() if (spec.task == "regression") == (wants == "regression")]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .model import LOSSES, OPTIMIZERS, ClassificationData, DatasetError, RegressionData
+from .lesson_text import load_lesson
+from .model import LOSSES, OPTIMIZERS, PRESETS, SCHEDULES, ClassificationData, DatasetError, RegressionData
 
 FORMAT = "lossdesk-session"
 SCHEMA_VERSION = 1
@@ -71,7 +72,9 @@ class Session:
     @classmethod
     def from_json(cls, text: str) -> Session:
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, parse_constant=_reject_constant)
+        except _NotFinite as exc:
+            raise SessionError(f"the session holds {exc}, which is not a number lossdesk can use") from None
         except json.JSONDecodeError as exc:
             raise SessionError(
                 f"this is not a readable lossdesk session (broken JSON at line {exc.lineno}, column {exc.colno})"
@@ -116,19 +119,47 @@ class Session:
     def validate(self) -> None:
         """Check every part can be used, so applying it cannot fail half-way."""
         if self.regression:
-            regression_data(self.regression)
-            _check_loss(self.regression, "regression", ("regression",))
-            _check_numbers(self.regression, ("w", "b", "lr"), "regression")
-            _check_optimizer(self.regression, "regression")
+            r = self.regression
+            data = regression_data(r)
+            _check_loss(r, "regression", ("regression",))
+            _check_numbers(r, ("w", "b", "outlier_base"), "regression")
+            _check_optimizer(r, "regression")
+            _check_preset(r, "regression")
+            if r.get("noise") is not None:
+                _check_numbers(r, ("noise",), "regression")
+            if r.get("reduction", "mean") not in ("mean", "sum", "none"):
+                raise SessionError("regression: reduction must be mean, sum or none")
+            outlier = r.get("outlier")
+            if outlier is not None and not (isinstance(outlier, int) and 0 <= outlier < data.n):
+                raise SessionError("regression: the outlier is not one of the points")
         if self.classification:
-            classification_data(self.classification)
-            _check_loss(self.classification, "classification", ("binary", "multiclass"))
-            _check_optimizer(self.classification, "classification")
-            theta = self.classification.get("theta", [])
-            if not isinstance(theta, list) or not all(isinstance(v, (int, float)) for v in theta):
-                raise SessionError("classification: theta must be a list of numbers")
-        if self.lesson is not None and not isinstance(self.lesson, int):
-            raise SessionError("lesson must be a step number")
+            c = self.classification
+            classification_data(c)
+            _check_loss(c, "classification", ("binary", "multiclass"))
+            _check_optimizer(c, "classification")
+            _check_preset(c, "classification")
+            _number_list(c.get("theta", []), "classification: theta")
+        if self.compare:
+            _name_list(self.compare.get("shown", []), "compare: shown")
+            if self.compare.get("arrows") is not None and not isinstance(self.compare["arrows"], str):
+                raise SessionError("compare: arrows must name a loss")
+        if self.descent:
+            d = self.descent
+            _name_list(d.get("shown", []), "descent: shown")
+            settings = d.get("settings", {})
+            if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
+                raise SessionError("descent: settings are damaged")
+            for name, values in settings.items():
+                _check_numbers(values, tuple(values), f"descent: {name}")
+            if d.get("schedule", "constant") not in SCHEDULES:
+                raise SessionError(f"descent: unknown schedule {d.get('schedule')!r}")
+            _check_numbers(d, ("schedule_value",), "descent")
+            if "start" in d:
+                _number_list(d["start"], "descent: start", length=2)
+        if self.lesson is not None:
+            count = len(load_lesson().steps)
+            if not (isinstance(self.lesson, int) and 0 <= self.lesson < count):
+                raise SessionError(f"lesson must be a step from 0 to {count - 1}")
 
 
 def _section(doc: dict, key: str) -> dict[str, Any]:
@@ -158,14 +189,47 @@ def _check_optimizer(part: dict, where: str) -> None:
     if part.get("optimizer", "gd") not in OPTIMIZERS:
         raise SessionError(f"{where}: unknown optimizer {part.get('optimizer')!r}")
     lr = part.get("lr", 0.1)
-    if not isinstance(lr, (int, float)) or not lr > 0:
+    if not _finite(lr) or not lr > 0:
         raise SessionError(f"{where}: the learning rate must be a number greater than 0")
+
+
+LARGEST = 1e12  # beyond this a number is a damaged file, not a setting
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _reject_constant(name: str):
+    raise _NotFinite(name)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= LARGEST
 
 
 def _check_numbers(part: dict, keys: tuple[str, ...], where: str) -> None:
     for key in keys:
-        if key in part and not isinstance(part[key], (int, float)):
-            raise SessionError(f"{where}: {key} must be a number")
+        if key in part and not _finite(part[key]):
+            raise SessionError(f"{where}: {key} must be a number of reasonable size")
+
+
+def _number_list(values: Any, where: str, length: int | None = None) -> None:
+    if not isinstance(values, list) or not all(_finite(v) for v in values):
+        raise SessionError(f"{where} must be a list of numbers")
+    if length is not None and len(values) != length:
+        raise SessionError(f"{where} must hold {length} numbers")
+
+
+def _name_list(values: Any, where: str) -> None:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise SessionError(f"{where} must be a list of names")
+
+
+def _check_preset(part: dict, where: str) -> None:
+    preset = part.get("preset")
+    if preset is not None and preset not in PRESETS:
+        raise SessionError(f"{where}: unknown preset {preset!r}")
 
 
 def regression_data(part: dict) -> RegressionData:

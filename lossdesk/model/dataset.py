@@ -22,6 +22,10 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 
+#: the most classes a classification data set may have (labels 0 … 9)
+MAX_CLASSES = 10
+
+
 class DatasetError(ValueError):
     """A data set or a data file is not valid; the message says where and why."""
 
@@ -96,6 +100,10 @@ class Dataset:
         raise NotImplementedError
 
 
+#: larger values are refused: squared errors of such numbers overflow
+LARGEST_VALUE = 1e12
+
+
 def _check_numbers(values: Any, what: str) -> np.ndarray:
     try:
         arr = np.asarray(values, dtype=float)
@@ -104,6 +112,9 @@ def _check_numbers(values: Any, what: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         i = int(np.flatnonzero(~np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1))[0])
         raise DatasetError(f"{what} of point {i} is not a finite number (NaN or infinity)")
+    if arr.size and np.abs(arr).max() > LARGEST_VALUE:
+        i = int(np.flatnonzero((np.abs(arr) > LARGEST_VALUE).reshape(arr.shape[0], -1).any(axis=1))[0])
+        raise DatasetError(f"{what} of point {i} is beyond ±{LARGEST_VALUE:g}, too large to work with")
     return arr
 
 
@@ -176,6 +187,12 @@ class ClassificationData(Dataset):
         if (lab < 0).any():
             i = int(np.flatnonzero(lab < 0)[0])
             raise DatasetError(f"label of point {i} is {lab[i]:g}; labels start at 0")
+        if lab.max() >= MAX_CLASSES:
+            i = int(np.argmax(lab))
+            raise DatasetError(
+                f"label of point {i} is {lab[i]:g}; lossdesk handles up to {MAX_CLASSES} classes (labels 0 to "
+                f"{MAX_CLASSES - 1})"
+            )
         k = int(self.n_classes) or max(2, int(lab.max()) + 1)
         if (lab >= k).any():
             i = int(np.flatnonzero(lab >= k)[0])
@@ -328,7 +345,10 @@ def make_preset(name: str, noise: float | None = None, seed: int = 0) -> Dataset
 
 def parse_csv(text: str, source: str = "the file") -> Dataset:
     """Parse CSV text with a header row into a data set (see ``read_csv``)."""
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DatasetError(f"{source} is not a CSV file lossdesk can read ({exc})") from None
     numbered = [(i + 1, row) for i, row in enumerate(lines) if any(cell.strip() for cell in row)]
     if not numbered:
         raise DatasetError(f"{source} is empty: it needs a header row (such as x,y) and data rows")
@@ -364,9 +384,10 @@ def parse_csv(text: str, source: str = "the file") -> Dataset:
                 raise DatasetError(f"line {line_no}, column {col!r}: {cell!r} is not a number") from None
             if not math.isfinite(value):
                 raise DatasetError(f"line {line_no}, column {col!r}: {cell} is not allowed; use a finite number")
-            if col == "label" and (value != round(value) or value < 0):
+            if col == "label" and (value != round(value) or value < 0 or value >= MAX_CLASSES):
                 raise DatasetError(
-                    f"line {line_no}, column 'label': {cell} is not a class label (0, 1, 2, …)"
+                    f"line {line_no}, column 'label': {cell} is not a class label "
+                    f"(a whole number from 0 to {MAX_CLASSES - 1})"
                 )
             columns[col].append(value)
     if not columns[wanted[0]]:

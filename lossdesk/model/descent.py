@@ -99,8 +99,12 @@ class DescentRun:
         self.state = new_state
         scale = 1.0 + abs(cost)
         moved = float(np.abs(new_theta - theta).max())
-        if float(np.linalg.norm(new_grad)) <= self.gradient_tol * scale or moved <= self.step_tol:
+        if float(np.linalg.norm(new_grad)) <= self.gradient_tol * scale or (
+            self.step_tol > 0 and moved <= self.step_tol
+        ):
             self.status = "converged"
+        elif lr == 0.0:
+            self.status = "max_steps"  # the schedule brought the learning rate to zero: no more moves
         return self.status
 
     def advance(self, k: int) -> str:

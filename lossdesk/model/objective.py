@@ -4,7 +4,8 @@ The loss says what it expects as a prediction: a value or a logit/score takes th
 predictor's linear output z directly; a probability takes σ(z) (binary) or
 softmax(z) (K classes). dC/dθ = Σᵢ (dL/dzᵢ) · dzᵢ/dθ / n, with dL/dz from the loss's
 analytic gradient and the link's derivative: σ' = p(1 − p); for softmax
-dL/dz_k = p_k (g_k − Σ_j g_j p_j).
+dL/dz_k = p_k (g_k − Σ_j g_j p_j). Cross-entropy composed with its own link uses the
+exact dL/dz = p − y, which stays right where the probability clip is active.
 """
 
 from __future__ import annotations
@@ -91,14 +92,19 @@ class Objective:
         z = self.predictor.raw(theta, x)
         out = self._link(z)
         values = self.loss._value(y, out, **self.params)
-        g_out = self.loss._gradient(y, out, **self.params)
-        if self.loss.prediction == "probability":
+        if self.loss.name in ("bce", "cce") and self.loss.prediction == "probability":
+            # Cross-entropy through its own link (σ or softmax) has dL/dz = p − y exactly.
+            # Chaining through the clipped probability instead would give 0 for every
+            # confidently wrong point and stall the descent; Keras takes this route too.
+            g_z = out - (y if z.ndim == 1 else np.eye(z.shape[1])[y])
+        elif self.loss.prediction == "probability":
+            g_out = self.loss._gradient(y, out, **self.params)
             if z.ndim == 1:
                 g_z = g_out * out * (1.0 - out)
             else:
                 g_z = out * (g_out - (g_out * out).sum(axis=1, keepdims=True))
         else:
-            g_z = g_out
+            g_z = self.loss._gradient(y, out, **self.params)
         n = values.shape[0]
         grad = self.predictor.param_gradient(x, g_z) / n
         return float(values.mean()), grad

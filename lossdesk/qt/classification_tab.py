@@ -207,6 +207,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def preset_name(self) -> str:
         return self.preset.currentText()
 
+    def preset_controls(self):
+        return self.preset, self.noise
+
     def sync_controls(self) -> None:
         s = self.state
         with signals_blocked(self.preset, self.loss):
@@ -314,6 +317,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         data: ClassificationData = s.data  # type: ignore[assignment]
         if "data" in aspects:
             self.data_view.set_points(data.x, data.labels, data.n_classes, fit_view=refit)
+            self.show_origin()
             self._fill_class_choice()
         problem = s.label_problem()
         self.descent.setEnabled(problem is None)
@@ -372,6 +376,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             self.surface_view.show_path(np.array([[theta[i], theta[j]]]))
             cost = self.snapshot.cost if self.snapshot is not None else 0.0
             self.curve_view.show(np.array([cost]), None)
+            self.curve_panel.readout.setText("")
             return
         thetas = np.asarray(run.thetas)
         self.surface_view.show_path(thetas[:, [i, j]])

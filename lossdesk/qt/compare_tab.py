@@ -202,16 +202,16 @@ class CompareTab(RefreshWhenShown, QWidget):
         return 0.04 * (float(np.ptp(self.state.data.y)) or 1.0)
 
     def _reference(self) -> dict[str, LossFit]:
-        """The fits with the outlier back at its original place."""
+        """The fits with the outlier back at its original place (refitted only when that data changes)."""
         s = self.state
         if s.outlier is None or s.outlier >= s.data.n:
             return self.fits
-        key = (id(s.data), s.outlier, s.outlier_base, tuple(sorted((k, tuple(v.items())) for k, v in self.specs.items())))
+        original = s.data.with_value(s.outlier, "y", s.outlier_base)
+        key = (original.x.tobytes(), original.y.tobytes(),
+               tuple(sorted((k, tuple(v.items())) for k, v in self.specs.items())))
         if key != self._reference_key:
-            original = s.data.with_value(s.outlier, "y", s.outlier_base)
             self.reference_fits = fit_losses(original, self.specs)  # type: ignore[arg-type]
             self._reference_key = key
-            self._reference_data = s.data  # keeps id() in the key unique
         return self.reference_fits
 
     def refresh(self, aspects: frozenset) -> None:

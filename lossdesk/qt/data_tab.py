@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Dataset
+from ..model import PRESETS, Dataset
+from .widgets import signals_blocked
 
 
 class DataTabActions:
@@ -16,8 +17,7 @@ class DataTabActions:
 
     def load_data(self, data: Dataset, text: str) -> None:
         self.descent.set_playing(False)
-        self.state.preset = None
-        self.state.set_data(data, text)
+        self.state.set_data(data, text, origin=(None, None))
         self.state.reset_run()
         self.refit_views()
 
@@ -35,3 +35,13 @@ class DataTabActions:
 
     def _noise_changed(self, noise: float, live: bool) -> None:
         self.state.regenerate_preset(self.state.preset or self.preset_name(), noise, live)
+
+    def show_origin(self) -> None:
+        """The preset menu and the noise slider show where the current points came from."""
+        preset, noise = self.state.origin
+        combo, slider = self.preset_controls()
+        with signals_blocked(combo):
+            if preset is not None:
+                combo.setCurrentText(preset)
+        if preset is not None:
+            slider.set_value(PRESETS[preset].default_noise if noise is None else noise)

@@ -47,6 +47,7 @@ class DatasetTableModel(QAbstractTableModel):
         super().__init__()
         self.state = state
         self._n = state.data.n
+        self._columns = state.data.column_names
         state.changed.connect(self._state_changed)
 
     # ----------------------------------------------------------- Qt model API
@@ -97,9 +98,10 @@ class DatasetTableModel(QAbstractTableModel):
         if "data" not in aspects:
             return
         n = self.state.data.n
-        if n != self._n:
+        columns = self.state.data.column_names
+        if n != self._n or columns != self._columns:
             self.beginResetModel()
-            self._n = n
+            self._n, self._columns = n, columns
             self.endResetModel()
         else:
             self.dataChanged.emit(self.index(0, 0), self.index(n - 1, self.columnCount() - 1))

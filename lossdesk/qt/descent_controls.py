@@ -28,7 +28,7 @@ class DescentPanel(QGroupBox):
             self.optimizer.addItem(cls.title, name)
         self.optimizer.setToolTip("How each step uses the gradient")
         form.addRow("Optimizer", self.optimizer)
-        self.lr = FloatSlider("", 1e-4, 10.0, state.lr, log=True, decimals=5, box_range=(1e-6, 1000.0),
+        self.lr = FloatSlider("", 1e-4, 10.0, state.lr, log=True, decimals=5, box_range=(1e-5, 1000.0),
                               tooltip="Learning rate η: the size of each step (log scale). "
                                       "Too large and the ball flies out of the valley.")
         form.addRow("Learning rate", self.lr)
@@ -83,7 +83,17 @@ class DescentPanel(QGroupBox):
     def playing(self) -> bool:
         return self.timer.isActive()
 
+    def _can_run(self) -> bool:
+        """False (with the reason shown) when the loss cannot score these labels."""
+        problem = getattr(self.state, "label_problem", lambda: None)()
+        if problem:
+            self.message.emit(problem, "warning")
+            return False
+        return True
+
     def set_playing(self, playing: bool) -> None:
+        if playing and not self._can_run():
+            playing = False
         with signals_blocked(self.play):
             self.play.setChecked(playing)
         self.play.setText("Pause" if playing else "Play")
@@ -105,6 +115,8 @@ class DescentPanel(QGroupBox):
 
     def step_once(self) -> None:
         self.set_playing(False)
+        if not self._can_run():
+            return
         self.started.emit()
         self.state.step(1)
 

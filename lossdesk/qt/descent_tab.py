@@ -51,7 +51,7 @@ EXTRAS = {
     "sgd": [("batch_size", "batch", 1, 1000, 8, 0)],
     "momentum": [("momentum", "β", 0.0, 0.999, 0.9, 3)],
     "nesterov": [("momentum", "β", 0.0, 0.999, 0.9, 3)],
-    "rmsprop": [("rho", "ρ", 0.0, 0.999, 0.9, 3)],
+    "rmsprop": [("rho", "ρ", 0.0, 0.999, 0.99, 3)],
     "adam": [("beta1", "β₁", 0.0, 0.999, 0.9, 3), ("beta2", "β₂", 0.0, 0.9999, 0.999, 4)],
 }
 #: each schedule's one setting: (keyword, label, low, high, default, decimals)
@@ -116,7 +116,7 @@ class DescentTab(RefreshWhenShown, QWidget):
             box.setChecked(name in SHOWN_AT_START)
             box.setStyleSheet(f"QCheckBox {{ color: {style.OPTIMIZER_COLOURS[name]}; font-weight: bold; }}")
             box.setToolTip(f"{cls.title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
-            lr = _spin(1e-5, 100.0, DEFAULT_LR[name], 4)
+            lr = _spin(1e-4, 100.0, DEFAULT_LR[name], 5)
             lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
             lr.setToolTip(f"{cls.title}'s learning rate η")
             extras_row = QHBoxLayout()
@@ -320,6 +320,11 @@ class DescentTab(RefreshWhenShown, QWidget):
     def refresh(self, aspects: frozenset) -> None:
         if aspects & {"data", "loss"}:
             self._surface_changed(choose_start=False)
+
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.set_playing(False)  # no racing (and redrawing) out of sight
+        super().set_active(active)
 
     def _surface_changed(self, choose_start: bool) -> None:
         s = self.state

@@ -29,26 +29,31 @@ def _regression_parts(loss: str) -> tuple[str, str]:
     }[loss]
 
 
-def _cost_row(window, loss: str | None = None) -> str:
+def _snapshot(window, loss: str | None = None):
+    """Fresh numbers from the state (a hidden explorer's own snapshot may be out of date)."""
     s = window.explorer.state
     loss = loss or s.loss
-    snap = regression_snapshot(s.data, loss, s.loss_params[loss], s.w, s.b)
+    return regression_snapshot(s.data, loss, s.loss_params[loss], s.w, s.b)
+
+
+def _cost_row(window, loss: str | None = None) -> str:
+    loss = loss or window.explorer.state.loss
+    snap = _snapshot(window, loss)
     name, term = _regression_parts(loss)
     return row(f"{name} =", frac("1", "n"), SUM, term, "=", frac(num(snap.total), str(snap.n)),
                f"= <b>{num(snap.cost)}</b>")
 
 
 def formula_point_loss(window) -> str:
-    ex = window.explorer
-    snap = ex.snapshot
-    row_index = ex.state.selected if ex.state.selected is not None else int(np.argmax(snap.losses))
-    y = float(ex.state.data.y[row_index])
-    pred = float(snap.predictions[row_index])
-    which = "the selected point" if ex.state.selected is not None else "the point with the largest loss"
+    s = window.explorer.state
+    snap = _snapshot(window)
+    selected = s.selected if s.selected is not None and s.selected < snap.n else None
+    i = selected if selected is not None else int(np.argmax(snap.losses))
+    _name, term = _regression_parts(s.loss)
+    which = "the selected point" if selected is not None else "the point with the largest loss"
     return (
-        f"<p>For {which} (point {row_index}):</p>"
-        + row(f"L<sub>{row_index}</sub> = ({Y} &minus; {YHAT})<sup>2</sup>")
-        + row(f"&nbsp;&nbsp;= ({num(y)} &minus; {num(pred)})<sup>2</sup> = <b>{num(float(snap.losses[row_index]))}</b>")
+        f"<p>For {which} (point {i}): y = {num(float(s.data.y[i]))}, ŷ = {num(float(snap.predictions[i]))}</p>"
+        + row(f"L<sub>{i}</sub> = {term} = <b>{num(float(snap.losses[i]))}</b>")
     )
 
 
@@ -57,11 +62,11 @@ def formula_regression_cost(window) -> str:
 
 
 def formula_loss_vs_cost(window) -> str:
-    ex = window.explorer
-    snap = ex.snapshot
+    snap = _snapshot(window)
+    _name, term = _regression_parts(window.explorer.state.loss)
     shown = ", ".join(num(v, 3) for v in snap.losses[:3])
     return (
-        row("loss of each point:", f"L<sub>i</sub> = ({Y} &minus; {YHAT})<sup>2</sup> &rarr; [{shown}, …]")
+        row("loss of each point:", f"L<sub>i</sub> = {term} &rarr; [{shown}, …]")
         + row("cost:", "C =", frac("1", "n"), SUM, "L<sub>i</sub> =", frac(num(snap.total), str(snap.n)),
               f"= <b>{num(snap.cost)}</b>")
     )
@@ -69,7 +74,7 @@ def formula_loss_vs_cost(window) -> str:
 
 def formula_gradient_step(window) -> str:
     s = window.explorer.state
-    snap = window.explorer.snapshot
+    snap = _snapshot(window)
     gw, gb = snap.gradient
     lr = s.lr
     return (

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
 
 from .. import __version__
 from ..assets import resource_path
@@ -31,7 +39,35 @@ TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 MAX_RECENT = 8
+#: keys of one-key shortcuts that a focused table or menu box keeps for itself
+PLAIN_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R, Qt.Key.Key_B, Qt.Key.Key_A, Qt.Key.Key_F}
+
+
+class KeepKeysInLists(QObject):
+    """Space, arrows and letters belong to a focused table or menu box, not to the shortcuts.
+
+    Accepting the ShortcutOverride event is Qt's way for a widget to claim a key."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, (QAbstractItemView, QComboBox))
+                and event.key() in PLAIN_KEYS and not event.modifiers()):
+            event.accept()
+            return True
+        return False
 SESSION_FILTER = f"lossdesk sessions (*{SUFFIX})"
+
+
+class _NoDescent:
+    """Play, Step and Reset on a tab without a descent: say so instead of acting unseen."""
+
+    def __init__(self, window: MainWindow):
+        self.window = window
+
+    def _explain(self) -> None:
+        self.window.show_status("This tab has no descent to run: use the Regression explorer, "
+                                "Classification or the Descent lab.", "info")
+
+    toggle_play = step_once = reset = _explain
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +113,8 @@ class MainWindow(QMainWindow):
         self.font_scale = 1.0
         self.dark = False
         self.autosaver = Autosaver(self)
+        self.key_guard = KeepKeysInLists(self)
+        QApplication.instance().installEventFilter(self.key_guard)
         self._tab_changed(0)
         self._build_menus()
         add_export_menus(self, self, self.show_status)
@@ -178,11 +216,11 @@ class MainWindow(QMainWindow):
         return action
 
     def current_descent(self):
-        """What Play, Step and Reset drive: the tab in front's descent (the explorer's by default)."""
+        """What Play, Step and Reset drive: the tab in front's descent, if it has one."""
         tab = self.tabs.currentWidget()
         if tab is self.descent_lab:
             return self.descent_lab
-        return getattr(tab, "descent", self.explorer.descent)
+        return getattr(tab, "descent", _NoDescent(self))
 
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])
@@ -238,13 +276,14 @@ class MainWindow(QMainWindow):
             self.save_path(Path(path))
 
     def save_path(self, path: Path) -> bool:
+        state = self.current_state()
         try:
-            write_csv(self.state.data, path)
+            write_csv(state.data, path)
         except OSError as exc:
             self.show_error("Could not save", f"{path}: {exc.strerror or exc}")
             return False
-        self.state.undo_stack.setClean()
-        self.show_status(f"Saved {self.state.data.n} points to {path.name}.", "info")
+        state.undo_stack.setClean()
+        self.show_status(f"Saved {state.data.n} points to {path.name}.", "info")
         return True
 
     def export_gif(self) -> None:
@@ -316,7 +355,11 @@ class MainWindow(QMainWindow):
         except SessionError as exc:
             self.show_error("Could not open the session", f"{path.name}: {exc}\n\nNothing has changed.")
             return False
-        session_io.apply(self, session)
+        try:
+            session_io.apply(self, session)
+        except (ValueError, TypeError, KeyError) as exc:  # validated already; never a traceback
+            self.show_error("Could not open the session", f"{path.name}: {exc}")
+            return False
         self.session_path = path
         self.remember_recent(path)
         self.show_status(f"Opened session {path.name}.", "info")

@@ -23,6 +23,7 @@ class OutlierControls(QWidget):
         self.shift = FloatSlider("", -30.0, 30.0, 0.0, decimals=2,
                                  tooltip="Moves the outlier up or down from where it was chosen")
         self.shift.setEnabled(False)
+        self._ranged_for: tuple[int, float] | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.use_selected)
@@ -51,8 +52,15 @@ class OutlierControls(QWidget):
         row = self.state.outlier
         self.shift.setEnabled(row is not None)
         if row is None:
+            self._ranged_for = None
             return
-        spread = float(np.ptp(self.state.data.y)) or 1.0
-        self.shift.set_range(-3 * spread, 3 * spread)
-        self.shift.box.setRange(-100 * spread, 100 * spread)
+        if (row, self.state.outlier_base) != self._ranged_for and not self.state.live_editing:
+            # The range comes from the other points, once per choice of outlier: a range
+            # that followed the outlier would run away from the handle while it moves.
+            others = np.delete(self.state.data.y, row)
+            spread = float(np.ptp(others)) if others.size > 1 else 0.0
+            spread = spread or 1.0
+            self.shift.set_range(-3 * spread, 3 * spread)
+            self.shift.box.setRange(-100 * spread, 100 * spread)
+            self._ranged_for = (row, self.state.outlier_base)
         self.shift.set_value(float(self.state.data.y[row]) - self.state.outlier_base)

@@ -169,6 +169,9 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
     def preset_name(self) -> str:
         return self.controls.preset.currentText()
 
+    def preset_controls(self):
+        return self.controls.preset, self.controls.noise
+
     def sync_controls(self) -> None:
         """Show the state's values in the controls without echoing signals back."""
         s, c = self.state, self.controls
@@ -199,7 +202,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
 
     def jump_to_best(self) -> None:
         self.descent.set_playing(False)
-        self.state.set_line(*self.best)
+        s = self.state  # computed now: a hidden tab's cached best line may be out of date
+        self.state.set_line(*self.cache.best_line(s.data, s.loss, s.params))
 
     def _drag_started(self, row: int) -> None:
         self.state.begin_live_edit()
@@ -260,6 +264,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         data_or_loss = bool(aspects & {"data", "loss"})
         if "data" in aspects:
             self.data_view.set_points(s.data.x, s.data.y, fit_view=refit)
+            self.show_origin()
         if data_or_loss:
             self.best = self.cache.best_line(s.data, s.loss, s.params)
             self.best_cost = regression_snapshot(s.data, s.loss, s.params, *self.best).cost
@@ -314,6 +319,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
             self.surface_view.show_path(np.array([[self.state.w, self.state.b]]))
             cost = self.snapshot.cost if self.snapshot is not None else 0.0
             self.curve_view.show(np.array([cost]), self.best_cost)
+            self.curve_panel.readout.setText("")
             return
         self.surface_view.show_path(np.asarray(run.thetas))
         self.curve_view.show(np.asarray(run.costs), self.best_cost)

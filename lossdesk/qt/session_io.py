@@ -76,6 +76,7 @@ def apply(window, session: Session) -> None:
             s.outlier = outlier
             s.outlier_base = float(r.get("outlier_base", s.data.y[outlier]))
         ex.sync_controls()
+        ex.show_origin()
         s.changed.emit(frozenset({"loss", "selection", "data"}))
         s.undo_stack.clear()
     c = session.classification
@@ -91,6 +92,7 @@ def apply(window, session: Session) -> None:
         theta = np.asarray(c.get("theta", []), dtype=float)
         st.reset_run(theta if theta.size == st.predictor().n_params else None)
         cl.sync_controls()
+        cl.show_origin()
         st.undo_stack.clear()
     cmp = session.compare
     if cmp:

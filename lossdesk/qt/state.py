@@ -39,18 +39,24 @@ DEFAULT_LR = {"gd": 0.1, "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "rmspr
 MAX_RUN_STEPS = 100_000
 
 
-class SetDataCommand(QUndoCommand):
-    """Swap one data set for another; undo swaps it back."""
+Origin = tuple  # (preset name or None, noise or None): where a data set came from
 
-    def __init__(self, state: DataState, old: Dataset, new: Dataset, text: str):
+
+class SetDataCommand(QUndoCommand):
+    """Swap one data set (and the preset it came from) for another; undo swaps it back."""
+
+    def __init__(self, state: DataState, old: Dataset, new: Dataset, text: str,
+                 old_origin: Origin, new_origin: Origin):
         super().__init__(text)
-        self._state, self._old, self._new = state, old, new
+        self._state = state
+        self._old, self._new = old, new
+        self._old_origin, self._new_origin = old_origin, new_origin
 
     def redo(self) -> None:
-        self._state._apply_data(self._new)
+        self._state._apply_data(self._new, self._new_origin)
 
     def undo(self) -> None:
-        self._state._apply_data(self._old)
+        self._state._apply_data(self._old, self._old_origin)
 
 
 class DataState(QObject):
@@ -80,6 +86,7 @@ class DataState(QObject):
         self.selected: int | None = None
         self.run: DescentRun | None = None
         self._live_base: Dataset | None = None
+        self._live_origin: Origin = (preset, None)
 
     # ------------------------------------------------------------------ the model
     @property
@@ -103,16 +110,22 @@ class DataState(QObject):
         self.changed.emit(frozenset(aspects))
 
     # ------------------------------------------------------------------ data
-    def set_data(self, new: Dataset, text: str) -> None:
-        """Replace the data set as one undoable edit."""
-        if new == self.data:
+    @property
+    def origin(self) -> Origin:
+        return (self.preset, self.noise)
+
+    def set_data(self, new: Dataset, text: str, origin: Origin | None = None) -> None:
+        """Replace the data set as one undoable edit (``origin``: the preset it came from)."""
+        if new == self.data and (origin is None or origin == self.origin):
             return
-        self.undo_stack.push(SetDataCommand(self, self.data, new, text))
+        self.undo_stack.push(SetDataCommand(self, self.data, new, text, self.origin,
+                                            self.origin if origin is None else origin))
 
     def begin_live_edit(self) -> None:
         """Start a gesture (a drag, a slider move) whose many small steps undo as one."""
         if self._live_base is None:
             self._live_base = self.data
+            self._live_origin = self.origin
 
     @property
     def live_editing(self) -> bool:
@@ -126,11 +139,13 @@ class DataState(QObject):
         """Record the finished gesture as one undo step from where it began."""
         before, self._live_base = self._live_base, None
         if before is not None and before != self.data:
-            self.undo_stack.push(SetDataCommand(self, before, self.data, text))
+            self.undo_stack.push(SetDataCommand(self, before, self.data, text, self._live_origin, self.origin))
         self._emit("data")
 
-    def _apply_data(self, new: Dataset) -> None:
+    def _apply_data(self, new: Dataset, origin: Origin | None = None) -> None:
         self.data = new
+        if origin is not None:
+            self.preset, self.noise = origin
         for attr in ("hover", "selected", "outlier"):
             value = getattr(self, attr, None)
             if value is not None and value >= new.n:
@@ -149,9 +164,7 @@ class DataState(QObject):
             self.set_data(new, text)
 
     def load_preset(self, name: str, noise: float | None = None) -> None:
-        data = make_preset(name, noise=noise)
-        self.preset, self.noise = name, noise
-        self.set_data(data, f"Load preset {name}")
+        self.set_data(make_preset(name, noise=noise), f"Load preset {name}", origin=(name, noise))
 
     def regenerate_preset(self, name: str, noise: float, live: bool) -> None:
         """The preset drawn again with another noise level (live: without an undo step)."""

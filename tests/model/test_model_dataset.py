@@ -286,7 +286,7 @@ def test_write_csv_replaces_the_file_and_leaves_no_temporary_files(tmp_path):
 
 
 # --- round trips
-finite = st.floats(allow_nan=False, allow_infinity=False)
+finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)  # the allowed range
 
 
 @st.composite
@@ -326,3 +326,15 @@ def test_csv_file_round_trips_exactly(tmp_path_factory, data):
     assert back.name == "round trip"
     write_csv(back, path)  # writing again over the old file gives the same data
     assert read_csv(path) == data
+
+
+def test_values_too_large_to_square_are_refused():
+    with pytest.raises(DatasetError, match="beyond"):
+        RegressionData([0.0, 1.0], [1.0, 1e200])
+    with pytest.raises(DatasetError, match="at most|up to 10 classes|0 to 9"):
+        ClassificationData([0.0, 1.0], [0, 2000])
+
+
+def test_a_label_of_2000_in_a_csv_names_the_line():
+    with pytest.raises(DatasetError, match="line 3, column 'label'"):
+        parse_csv("x,label\n0,0\n1,2000\n")

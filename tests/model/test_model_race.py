@@ -49,3 +49,22 @@ def test_a_race_matches_separate_runs_and_each_stops_on_its_own():
         np.testing.assert_allclose(np.asarray(race.runs[name].thetas), alone.thetas)
     summary = race.summary()
     assert summary["gd"][0] == "diverged" and math.isfinite(summary["gd"][2])
+
+
+def test_a_schedule_that_reaches_zero_does_not_claim_convergence():
+    data = make_preset("linear")
+    obj = line_objective(data.x, data.y, "mse")
+    result = run_descent(obj, make_optimizer("gd", lr=0.001), np.array([-2.0, 6.0]), max_steps=400,
+                         schedule=make_schedule("cosine", total=200))
+    assert result.status == "max_steps"
+    assert result.costs[-1] > 1.5 * obj.cost(np.array(best_line(data.x, data.y, "mse")))
+
+
+def test_cross_entropy_on_probabilities_still_pulls_confidently_wrong_points():
+    from lossdesk.model import Logistic, Objective
+
+    obj = Objective.create("bce", [[1.0]], [0], Logistic(1))
+    cost, grad = obj.cost_and_gradient(np.array([40.0, 0.0]))  # p = σ(40): sure of the wrong class
+    assert np.linalg.norm(grad) > 0.5
+    logits = Objective.create("bce_logits", [[1.0]], [0], Logistic(1))
+    np.testing.assert_allclose(grad, logits.cost_and_gradient(np.array([40.0, 0.0]))[1])
