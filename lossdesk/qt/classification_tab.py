@@ -318,6 +318,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         if "data" in aspects:
             self.data_view.set_points(data.x, data.labels, data.n_classes, fit_view=refit)
             self.show_origin()
+            self._point_shown = -1  # the class count may have changed: redraw the point view
             self._fill_class_choice()
         problem = s.label_problem()
         self.descent.setEnabled(problem is None)

@@ -256,7 +256,7 @@ class CompareTab(RefreshWhenShown, QWidget):
     def _readouts(self, visible: list[str]) -> None:
         row = self.state.outlier
         if row is None or row >= self.state.data.n:
-            self.shares_panel.readout.setText("choose an outlier to compare its share")
+            self.shares_panel.readout.setText("no outlier chosen")
             self.fit_panel.readout.setText(f"n = {self.state.data.n}")
             return
         parts = [f"{name.upper() if len(name) == 3 else LOSSES[name].title.split()[0]} "

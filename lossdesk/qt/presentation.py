@@ -58,3 +58,7 @@ def apply_theme(root: QWidget, dark: bool) -> None:
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(ink))
             axis.setTextPen(pg.mkPen(ink))
+        legend = plot.getPlotItem().legend
+        if legend is not None:
+            legend.setLabelTextColor(ink)
+            legend.setBrush(pg.mkBrush(27, 28, 31, 200) if dark else pg.mkBrush(255, 255, 255, 200))
