@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMenu,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from .deferred import RefreshWhenShown
 from .descent_controls import DescentPanel
 from .logit_playground import LogitPlayground
 from .state import ClassifierState
+from .tab_layout import lay_out_tab
 from .views.class_data import ClassDataView
 from .views.class_probabilities import ClassProbabilitiesView
 from .views.loss_curve import LossCurveView
@@ -149,32 +149,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.side.setMinimumWidth(290)
         self.side.setMaximumWidth(380)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.data_panel)
-        top.addWidget(self.surface_panel)
-        top.setSizes([540, 400])
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        for panel in (self.loss_panel, self.hist_panel, self.truth_panel, self.curve_panel):
-            bottom.addWidget(panel)
-        right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.addWidget(top)
-        right_split.addWidget(bottom)
-        right_split.setSizes([360, 250])
-        right = QWidget()
-        rlay = QVBoxLayout(right)
-        rlay.setContentsMargins(0, 0, 0, 0)
-        rlay.setSpacing(3)
-        rlay.addWidget(self.formula)
-        rlay.addWidget(self.banner)
-        rlay.addWidget(right_split, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.side)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([320, 1040])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        lay_out_tab(self, self.side, [self.data_panel, self.surface_panel],
+                    [self.loss_panel, self.hist_panel, self.truth_panel, self.curve_panel],
+                    header=[self.formula, self.banner], top_sizes=[540, 400])
 
         self._connect()
         self.sync_controls()

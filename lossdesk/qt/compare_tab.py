@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from . import style
 from .deferred import RefreshWhenShown
 from .outlier_controls import OutlierControls
 from .state import ExplorerState
+from .tab_layout import lay_out_tab
 from .views.best_constant import BestConstantView
 from .views.cost_shares import CostSharesView
 from .views.fit_comparison import FitComparisonView
@@ -131,21 +131,8 @@ class CompareTab(RefreshWhenShown, QWidget):
         side.setMinimumWidth(290)
         side.setMaximumWidth(380)
 
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        for panel in (self.shares_panel, self.error_panel, self.constant_panel):
-            bottom.addWidget(panel)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.fit_panel)
-        right.addWidget(bottom)
-        right.setSizes([380, 260])
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(side)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([320, 1040])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        lay_out_tab(self, side, [self.fit_panel], [self.shares_panel, self.error_panel, self.constant_panel],
+                    heights=(380, 260))
 
         # ---------------------------------------------------------------- wiring
         state.changed.connect(self._state_changed)

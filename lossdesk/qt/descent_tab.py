@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from ..model.surface import line_surface_window
 from . import style
 from .deferred import RefreshWhenShown
 from .state import DEFAULT_LR, ExplorerState
+from .tab_layout import lay_out_tab
 from .valley_3d import Valley3D, opengl_problem
 from .views.panel import ViewPanel
 from .views.race_curves import RaceCurvesView
@@ -187,22 +187,8 @@ class DescentTab(RefreshWhenShown, QWidget):
         side.setMinimumWidth(380)
         side.setMaximumWidth(460)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.surface_panel)
-        top.addWidget(self.valley_panel)
-        top.setSizes([520, 420])
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(top)
-        right.addWidget(self.curves_panel)
-        right.setSizes([420, 220])
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(side)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([420, 940])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        lay_out_tab(self, side, [self.surface_panel, self.valley_panel], [self.curves_panel],
+                    top_sizes=[520, 420], heights=(420, 220), side_width=420)
 
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -371,8 +357,9 @@ class DescentTab(RefreshWhenShown, QWidget):
                 item.setText(text)
                 if col == 0:
                     item.setForeground(QColor(style.OPTIMIZER_COLOURS[name]))
-                if col == 1:
-                    item.setForeground(QColor("#8c1d12" if run.status == "diverged" else style.INK))
+                if col == 1:  # diverged in red; otherwise the theme's own text colour
+                    item.setData(Qt.ItemDataRole.ForegroundRole,
+                                 QColor("#d55e00") if run.status == "diverged" else None)
 
     def _surface_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMenu,
-    QSplitter,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +26,7 @@ from .outlier_controls import OutlierControls
 from .dataset_table import DatasetEditor
 from .formula import cost_formula_html
 from .state import ExplorerState
+from .tab_layout import lay_out_tab
 from .views.data_fit import DataFitView
 from .views.loss_curve import LossCurveView
 from .views.loss_surface import LossSurfaceView
@@ -91,25 +90,6 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.data_panel)
-        top.addWidget(self.surface_panel)
-        top.setSizes([520, 420])
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        for panel in (self.hist_panel, self.loss_panel, self.curve_panel):
-            bottom.addWidget(panel)
-        right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.addWidget(top)
-        right_split.addWidget(bottom)
-        right_split.setSizes([360, 250])
-        right = QWidget()
-        rlay = QVBoxLayout(right)
-        rlay.setContentsMargins(0, 0, 0, 0)
-        rlay.setSpacing(3)
-        rlay.addWidget(self.formula)
-        rlay.addWidget(self.banner)
-        rlay.addWidget(right_split, 1)
-
         # ---------------------------------------------------------------- left column
         self.controls = ControlPanel(self.state)
         self.descent = self.controls.descent
@@ -122,14 +102,9 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.side.setMinimumWidth(290)
         self.side.setMaximumWidth(380)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.side)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([320, 1040])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        lay_out_tab(self, self.side, [self.data_panel, self.surface_panel],
+                    [self.hist_panel, self.loss_panel, self.curve_panel],
+                    header=[self.formula, self.banner], top_sizes=[520, 420])
 
 
         self._connect()
