@@ -43,11 +43,10 @@ def contour_path(w_grid: np.ndarray, b_grid: np.ndarray, z: np.ndarray, levels: 
     return xy[:, 0], xy[:, 1]
 
 
-class LossSurfaceView(QObject):
-    handleMoved = Signal(float, float)  # the user dragged the current-(w, b) handle
+class SurfacePlot:
+    """A cost surface as a heat map with contour lines and a star at the optimum."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.widget = style.plot_widget("w (slope)", "b (intercept)")
         self.plot = self.widget.getPlotItem()
         self.image = pg.ImageItem()
@@ -55,11 +54,34 @@ class LossSurfaceView(QObject):
         self.plot.addItem(self.image)
         self.contours = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(255, 255, 255, 150, width=1))
         self.plot.addItem(self.contours)
-        self.path = pg.PlotCurveItem(pen=style.pen(style.ORANGE, 2))
-        self.plot.addItem(self.path)
         self.optimum = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(style.GREEN),
                                           pen=pg.mkPen("w", width=1.5))
+        self.optimum.setZValue(15)
         self.plot.addItem(self.optimum)
+        self.window: SurfaceWindow | None = None
+        self.z = np.zeros((1, 1))
+
+    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
+        """Colours run from the minimum to the 95th percentile, so the valley floor shows."""
+        self.z = z
+        lo, hi = float(z.min()), float(np.percentile(z, 95))
+        self.image.setImage(z, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
+        (w0, w1), (b0, b1) = window.w_range, window.b_range
+        self.image.setRect(QRectF(w0, b0, w1 - w0, b1 - b0))
+        if window != self.window:
+            self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)
+            self.window = window
+        self.contours.setData(*contour_path(window.w_grid, window.b_grid, z, contour_levels(z)))
+
+
+class LossSurfaceView(QObject, SurfacePlot):
+    handleMoved = Signal(float, float)  # the user dragged the current-(w, b) handle
+
+    def __init__(self) -> None:
+        QObject.__init__(self)
+        SurfacePlot.__init__(self)
+        self.path = pg.PlotCurveItem(pen=style.pen(style.ORANGE, 2))
+        self.plot.addItem(self.path)
         self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(style.ORANGE), pen=pg.mkPen(style.INK, width=1.5))
         self.plot.addItem(self.ball)
         self.handle = pg.TargetItem(pos=(0, 0), size=16, movable=True, pen=pg.mkPen("w", width=2),
@@ -68,26 +90,11 @@ class LossSurfaceView(QObject):
         self.handle.sigPositionChanged.connect(self._handle_moved)
         self.plot.addItem(self.handle)
         self._updating_handle = False
-        self.window: SurfaceWindow | None = None
-        self.z = np.zeros((1, 1))
-        for item in (self.optimum, self.ball):
-            item.setZValue(15)
+        self.ball.setZValue(15)
 
     def set_axis_labels(self, x_label: str, y_label: str) -> None:
         self.plot.setLabel("bottom", x_label)
         self.plot.setLabel("left", y_label)
-
-    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
-        self.z = z
-        lo, hi = float(z.min()), float(np.percentile(z, 95))
-        self.image.setImage(z, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
-        (w0, w1), (b0, b1) = window.w_range, window.b_range
-        if window != self.window:
-            self.image.setRect(QRectF(w0, b0, w1 - w0, b1 - b0))
-            self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)
-            self.window = window
-        xs, ys = contour_path(window.w_grid, window.b_grid, z, contour_levels(z))
-        self.contours.setData(xs, ys)
 
     def show_optimum(self, w: float, b: float) -> None:
         self.optimum.setData([w], [b])

@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 
 from ...model import DescentRun
-from ...model.snapshot import SurfaceWindow
 from .. import style
-from .loss_surface import contour_levels, contour_path
+from .loss_surface import SurfacePlot
 
 ARROW_FRACTION = 0.12  # the longest arrow, as a share of the window's width
 
 
-class RaceSurfaceView:
+class RaceSurfaceView(SurfacePlot):
     def __init__(self) -> None:
-        self.widget = style.plot_widget("w (slope)", "b (intercept)")
-        self.plot = self.widget.getPlotItem()
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get(style.SURFACE_CMAP))
-        self.plot.addItem(self.image)
-        self.contours = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(255, 255, 255, 150, width=1))
-        self.plot.addItem(self.contours)
-        self.optimum = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(style.GREEN),
-                                          pen=pg.mkPen("w", width=1.5))
-        self.optimum.setZValue(15)
-        self.plot.addItem(self.optimum)
+        super().__init__()
         self.start = pg.ScatterPlotItem(size=13, symbol="s", brush=None, pen=pg.mkPen("w", width=2))
         self.start.setZValue(15)
         self.plot.addItem(self.start)
@@ -48,17 +37,6 @@ class RaceSurfaceView:
             for item in (self.trails[name], self.gradients[name], self.velocities[name], self.balls[name]):
                 item.setZValue(20)
                 self.plot.addItem(item)
-        self.window: SurfaceWindow | None = None
-
-    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
-        lo, hi = float(z.min()), float(np.percentile(z, 95))
-        self.image.setImage(z, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
-        (w0, w1), (b0, b1) = window.w_range, window.b_range
-        self.image.setRect(QRectF(w0, b0, w1 - w0, b1 - b0))
-        if window != self.window:
-            self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)
-            self.window = window
-        self.contours.setData(*contour_path(window.w_grid, window.b_grid, z, contour_levels(z)))
 
     def show_points(self, start: tuple[float, float], optimum: tuple[float, float]) -> None:
         self.start.setData([start[0]], [start[1]])
