@@ -489,17 +489,23 @@ def ask_save_path(parent_widget: QWidget | None, caption: str, suggested: str, f
     return QFileDialog.getSaveFileName(parent_widget, caption, suggested, filters)
 
 
-def save_view_to(panel: QWidget, path: str | os.PathLike, parent_widget: QWidget,
-                 status: Status | None = None, suffix: str = ".png") -> bool:
-    """What the menu does once it has a file name: save, then report how it went."""
+def _save_and_report(export, target: QWidget, what: str, path: str | os.PathLike, parent_widget: QWidget,
+                     status: Status | None, suffix: str) -> bool:
+    """Save with ``export``, then report how it went (a message box on failure)."""
     try:
-        written = export_view(panel, _with_suffix(path, suffix))
+        written = export(target, _with_suffix(path, suffix))
     except ExportError as exc:
         _report(parent_widget, status, exc)
         return False
     if status is not None:
-        status(f"Saved {panel_name(panel)} to {written.name}.", "info")
+        status(f"Saved {what} to {written.name}.", "info")
     return True
+
+
+def save_view_to(panel: QWidget, path: str | os.PathLike, parent_widget: QWidget,
+                 status: Status | None = None, suffix: str = ".png") -> bool:
+    """What the menu does once it has a file name: save, then report how it went."""
+    return _save_and_report(export_view, panel, panel_name(panel), path, parent_widget, status, suffix)
 
 
 def save_view_dialog(panel: QWidget, parent_widget: QWidget, suffix: str = ".png",
@@ -573,14 +579,7 @@ def export_view_dialog(parent_widget: QWidget, panels: list[ViewPanel], status: 
 
 def save_window_to(window: QWidget, path: str | os.PathLike, status: Status | None = None,
                    suffix: str = ".png") -> bool:
-    try:
-        written = export_window(window, _with_suffix(path, suffix))
-    except ExportError as exc:
-        _report(window, status, exc)
-        return False
-    if status is not None:
-        status(f"Saved the window to {written.name}.", "info")
-    return True
+    return _save_and_report(export_window, window, "the window", path, window, status, suffix)
 
 
 def export_window_dialog(window: QWidget, status: Status | None = None) -> bool:
