@@ -321,7 +321,7 @@ def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: Pain
     if surface_window is None:
         from lossdesk.model.snapshot import SurfaceWindow
         from lossdesk.model.surface import line_surface_window
-        from lossdesk.qt.regression_tab import SURFACE_SIZE
+        from lossdesk.qt.tabs.regression import SURFACE_SIZE
 
         surface_window = SurfaceWindow(*line_surface_window(data.x, data.y), size=SURFACE_SIZE)
     return results, surface_window
@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from lossdesk.cli import DEFAULT_SIZE, parse_options
     from lossdesk.qt.app import build_window
-    from lossdesk.qt.regression_tab import SURFACE_SIZE
+    from lossdesk.qt.tabs.regression import SURFACE_SIZE
     from lossdesk.qt.style import configure_pyqtgraph
 
     configure_pyqtgraph()

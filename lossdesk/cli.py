@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from . import __version__
-from .model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
-from .model.dataset import DEFAULT_PRESET, Dataset
+from lossdesk import __version__
+from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
+from lossdesk.model.dataset import DEFAULT_PRESET, Dataset
 
 TABS = ("regression", "compare", "classification", "descent")
 FUTURE_TABS: tuple[str, ...] = ()
@@ -197,7 +197,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
 
     lesson = None
     if args.lesson is not None:
-        from .lesson_text import load_lesson  # noqa: PLC0415
+        from lossdesk.lesson_text import load_lesson  # noqa: PLC0415
 
         count = len(load_lesson().steps)
         try:
@@ -209,7 +209,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         lesson -= 1
     session = None
     if args.session:
-        from .session import Session, SessionError  # noqa: PLC0415
+        from lossdesk.session import Session, SessionError  # noqa: PLC0415
 
         session = Path(args.session)
         try:
@@ -242,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(options, str):
         print(options)
         return 0
-    from .qt.app import run  # Qt loads only when a window is wanted
+    from lossdesk.qt.app import run  # Qt loads only when a window is wanted
 
     return run(options)
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assets import resource_path
+from lossdesk.assets import resource_path
 
 LESSON_FILE = ("lessons", "loss_functions.json")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .lesson_text import load_lesson
-from .model import LOSSES, OPTIMIZERS, PRESETS, SCHEDULES, ClassificationData, DatasetError, RegressionData
+from lossdesk import __version__
+from lossdesk.lesson_text import load_lesson
+from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, SCHEDULES, ClassificationData, DatasetError, RegressionData
 
 FORMAT = "lossdesk-session"
 SCHEMA_VERSION = 1

@@ -8,7 +8,7 @@ same from a script, a notebook or the app::
     best_line(data.x, data.y, "huber", delta=1.0)
 """
 
-from .dataset import (
+from lossdesk.model.dataset import (
     DEFAULT_PRESET,
     PRESETS,
     ClassificationData,
@@ -21,9 +21,9 @@ from .dataset import (
     to_csv_text,
     write_csv,
 )
-from .descent import DescentResult, DescentRun, run_descent
-from .fitting import best_constant, best_line
-from .losses import (
+from lossdesk.model.descent import DescentResult, DescentRun, run_descent
+from lossdesk.model.fitting import best_constant, best_line
+from lossdesk.model.losses import (
     BINARY_LOSSES,
     LOSSES,
     MULTICLASS_LOSSES,
@@ -33,11 +33,11 @@ from .losses import (
     sigmoid,
     softmax,
 )
-from .objective import Objective, line_objective
-from .optimizers import OPTIMIZERS, Optimizer, OptimizerState, make_optimizer
-from .predictors import Line, Logistic, Softmax, softmax_classifier
-from .schedules import SCHEDULES, Schedule, make_schedule
-from .surface import brute_force_line_surface, line_loss_surface, parameter_surface
+from lossdesk.model.objective import Objective, line_objective
+from lossdesk.model.optimizers import OPTIMIZERS, Optimizer, OptimizerState, make_optimizer
+from lossdesk.model.predictors import Line, Logistic, Softmax, softmax_classifier
+from lossdesk.model.schedules import SCHEDULES, Schedule, make_schedule
+from lossdesk.model.surface import brute_force_line_surface, line_loss_surface, parameter_surface
 
 __all__ = [
     "BINARY_LOSSES",

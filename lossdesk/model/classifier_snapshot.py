@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import ClassificationData
-from .losses import LOSSES, PROBABILITY_EPS, get_loss, sigmoid, softmax
-from .predictors import LinearPredictor
+from lossdesk.model.dataset import ClassificationData
+from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, get_loss, sigmoid, softmax
+from lossdesk.model.predictors import LinearPredictor
 
 PROBABILITY_BINS = np.linspace(0.0, 1.0, 21)
 

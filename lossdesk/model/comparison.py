@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .dataset import RegressionData
-from .fitting import best_constant, best_line
-from .losses import get_loss
-from .surface import line_loss_surface
+from lossdesk.model.dataset import RegressionData
+from lossdesk.model.fitting import best_constant, best_line
+from lossdesk.model.losses import get_loss
+from lossdesk.model.surface import line_loss_surface
 
 
 @dataclass(frozen=True)

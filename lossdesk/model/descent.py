@@ -20,8 +20,8 @@ from typing import Callable
 
 import numpy as np
 
-from .objective import Objective
-from .optimizers import Optimizer, OptimizerState
+from lossdesk.model.objective import Objective
+from lossdesk.model.optimizers import Optimizer, OptimizerState
 
 Schedule = Callable[[int], float]  # step index -> learning-rate multiplier
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .losses import Loss
-from .objective import line_objective
+from lossdesk.model.losses import Loss
+from lossdesk.model.objective import line_objective
 
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .losses import Loss, get_loss, sigmoid, softmax
-from .predictors import LinearPredictor, Line, as_features
+from lossdesk.model.losses import Loss, get_loss, sigmoid, softmax
+from lossdesk.model.predictors import LinearPredictor, Line, as_features
 
 
 @dataclass(frozen=True)

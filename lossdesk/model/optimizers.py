@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from lossdesk.model.hyperparameters import LEARNING_RATE_RANGE, Hyperparameter
+
 
 @dataclass(frozen=True)
 class OptimizerState:
@@ -32,6 +34,10 @@ class Optimizer:
     lr: float = 0.1
     name: ClassVar[str] = "gd"
     title: ClassVar[str] = "Gradient descent"
+    #: the learning rate the app starts this optimizer with
+    default_lr: ClassVar[float] = 0.1
+    #: the settings besides the learning rate that a user may change
+    extras: ClassVar[tuple[Hyperparameter, ...]] = ()
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -72,6 +78,10 @@ class SGD(Optimizer):
     seed: int = 0
     name: ClassVar[str] = "sgd"
     title: ClassVar[str] = "Stochastic gradient descent"
+    default_lr: ClassVar[float] = 0.05
+    extras: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("batch_size", "batch", 1, 1000, 8, 0, "points in each mini-batch"),
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -93,6 +103,10 @@ class Momentum(Optimizer):
     momentum: float = 0.9
     name: ClassVar[str] = "momentum"
     title: ClassVar[str] = "Momentum"
+    default_lr: ClassVar[float] = 0.02
+    extras: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("momentum", "β", 0.0, 0.999, 0.9, 3, "how much of the last step carries on"),
+    )
 
     def step(self, theta, grad, state, lr=None):
         eta = self.lr if lr is None else lr
@@ -107,6 +121,10 @@ class Nesterov(Optimizer):
     momentum: float = 0.9
     name: ClassVar[str] = "nesterov"
     title: ClassVar[str] = "Nesterov momentum"
+    default_lr: ClassVar[float] = 0.02
+    extras: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("momentum", "β", 0.0, 0.999, 0.9, 3, "how much of the last step carries on"),
+    )
 
     def step(self, theta, grad, state, lr=None):
         eta = self.lr if lr is None else lr
@@ -123,6 +141,10 @@ class RMSProp(Optimizer):
     eps: float = 1e-8
     name: ClassVar[str] = "rmsprop"
     title: ClassVar[str] = "RMSProp"
+    default_lr: ClassVar[float] = 0.05
+    extras: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("rho", "ρ", 0.0, 0.999, 0.99, 3, "how slowly the average of g² forgets"),
+    )
 
     def step(self, theta, grad, state, lr=None):
         eta = self.lr if lr is None else lr
@@ -140,6 +162,11 @@ class Adam(Optimizer):
     eps: float = 1e-8
     name: ClassVar[str] = "adam"
     title: ClassVar[str] = "Adam"
+    default_lr: ClassVar[float] = 0.1
+    extras: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("beta1", "β₁", 0.0, 0.999, 0.9, 3, "how slowly the average gradient forgets"),
+        Hyperparameter("beta2", "β₂", 0.0, 0.9999, 0.999, 4, "how slowly the average of g² forgets"),
+    )
 
     def step(self, theta, grad, state, lr=None):
         eta = self.lr if lr is None else lr
@@ -167,3 +194,20 @@ def make_optimizer(name: str, **hyperparameters: Any) -> Optimizer:
     if unknown:
         raise ValueError(f"{cls.title} has no setting {', '.join(sorted(unknown))}")
     return cls(**hyperparameters)
+
+
+def learning_rate(name: str) -> Hyperparameter:
+    """The learning-rate setting of optimizer ``name``, with its default."""
+    low, high = LEARNING_RATE_RANGE
+    return Hyperparameter("lr", "learning rate η", low, high, OPTIMIZERS[name].default_lr, 5,
+                          "the size of each step")
+
+
+def optimizer_settings(name: str) -> tuple[Hyperparameter, ...]:
+    """Everything a user may set on optimizer ``name``: the learning rate first."""
+    return (learning_rate(name), *OPTIMIZERS[name].extras)
+
+
+def default_settings(name: str) -> dict[str, float]:
+    """Optimizer ``name``'s settings as the app starts them."""
+    return {h.key: h.default for h in optimizer_settings(name)}

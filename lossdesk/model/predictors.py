@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import sigmoid, softmax
+from lossdesk.model.losses import sigmoid, softmax
 
 
 def as_features(x: np.ndarray) -> np.ndarray:

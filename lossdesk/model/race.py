@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .descent import DescentRun, Schedule
-from .objective import Objective
-from .optimizers import Optimizer
+from lossdesk.model.descent import DescentRun, Schedule
+from lossdesk.model.objective import Objective
+from lossdesk.model.optimizers import Optimizer
 
 
 @dataclass

@@ -12,11 +12,15 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from lossdesk.model.hyperparameters import Hyperparameter
+
 
 @dataclass(frozen=True)
 class Schedule:
     name: ClassVar[str] = "constant"
     title: ClassVar[str] = "Constant"
+    #: the one setting a user may change (None: nothing to set)
+    setting: ClassVar[Hyperparameter | None] = None
 
     def __call__(self, t: int) -> float:
         return 1.0
@@ -35,6 +39,8 @@ class StepDecay(Schedule):
     factor: float = 0.5
     name: ClassVar[str] = "step"
     title: ClassVar[str] = "Step decay"
+    setting: ClassVar[Hyperparameter | None] = Hyperparameter(
+        "every", "every", 1, 100000, 50, 0, "steps between two halvings of the rate")
 
     def __post_init__(self) -> None:
         if int(self.every) < 1 or not 0 < self.factor <= 1:
@@ -51,6 +57,8 @@ class Exponential(Schedule):
     gamma: float = 0.99
     name: ClassVar[str] = "exponential"
     title: ClassVar[str] = "Exponential"
+    setting: ClassVar[Hyperparameter | None] = Hyperparameter(
+        "gamma", "γ", 0.5, 1.0, 0.99, 4, "the factor the rate shrinks by each step")
 
     def __post_init__(self) -> None:
         if not 0 < self.gamma <= 1:
@@ -68,6 +76,8 @@ class Cosine(Schedule):
     floor: float = 0.0
     name: ClassVar[str] = "cosine"
     title: ClassVar[str] = "Cosine"
+    setting: ClassVar[Hyperparameter | None] = Hyperparameter(
+        "total", "T", 1, 100000, 200, 0, "the step at which the rate reaches its floor")
 
     def __post_init__(self) -> None:
         if int(self.total) < 1 or not 0 <= self.floor <= 1:

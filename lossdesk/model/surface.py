@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .losses import Loss, get_loss
-from .objective import Objective, line_objective
+from lossdesk.model.losses import Loss, get_loss
+from lossdesk.model.objective import Objective, line_objective
 
 #: how many float64 values one chunk may hold (16 MiB)
 CHUNK_ELEMENTS = 1 << 21

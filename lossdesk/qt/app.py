@@ -7,7 +7,7 @@ from dataclasses import replace
 import os
 import sys
 
-from ..cli import LaunchOptions
+from lossdesk.cli import LaunchOptions
 
 
 def _needs_offscreen(options: LaunchOptions) -> bool:
@@ -18,7 +18,7 @@ def _needs_offscreen(options: LaunchOptions) -> bool:
 
 def build_window(options: LaunchOptions):
     """The main window with the command line's settings applied (a QApplication must exist)."""
-    from .main_window import MainWindow  # noqa: PLC0415
+    from lossdesk.qt.main_window import MainWindow  # noqa: PLC0415
 
     window = MainWindow()
     window.resize(*options.size)
@@ -83,7 +83,7 @@ def run(options: LaunchOptions) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from .style import configure_pyqtgraph  # noqa: PLC0415
+    from lossdesk.qt.style import configure_pyqtgraph  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lossdesk")
@@ -97,7 +97,7 @@ def run(options: LaunchOptions) -> int:
         return 1
     install_error_hook(window)
     if options.export_gif is not None:
-        from .export import ExportError, export_descent_gif  # noqa: PLC0415
+        from lossdesk.qt.export.files import ExportError, export_descent_gif  # noqa: PLC0415
 
         window.confirm_close = False
         window.set_tab("regression")

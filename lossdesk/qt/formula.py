@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model.snapshot import RegressionSnapshot
+from lossdesk.model.snapshot import RegressionSnapshot
 
 FRACTION = "<sup>1</sup>&frasl;<sub>{n}</sub>"
 Y, YHAT = "y<sub>i</sub>", "ŷ<sub>i</sub>"

@@ -16,24 +16,24 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from .. import __version__
-from ..assets import resource_path
-from ..model import LOSSES, DatasetError, read_csv, write_csv
-from ..session import SUFFIX, Session, SessionError
-from . import presentation, session_io
-from .classification_tab import ClassificationTab
-from .compare_tab import CompareTab
-from .descent_tab import DescentTab
-from .export import (
+from lossdesk import __version__
+from lossdesk.assets import resource_path
+from lossdesk.model import LOSSES, DatasetError, read_csv, write_csv
+from lossdesk.session import SUFFIX, Session, SessionError
+from lossdesk.qt import presentation, session_io
+from lossdesk.qt.tabs.classification import ClassificationTab
+from lossdesk.qt.tabs.outlier_lab import CompareTab
+from lossdesk.qt.tabs.descent_lab import DescentTab
+from lossdesk.qt.export.files import (
     add_export_menus,
     export_descent_gif_dialog,
     export_view_dialog,
     export_window_dialog,
     visible_panels,
 )
-from .lessons import LessonPanel
-from .recovery import Autosaver, discard_recovery, pending_recovery
-from .regression_tab import RegressionExplorer
+from lossdesk.qt.lessons.panel import LessonPanel
+from lossdesk.qt.recovery import Autosaver, discard_recovery, pending_recovery
+from lossdesk.qt.tabs.regression import RegressionExplorer
 
 TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from ..session import Session, SessionError
+from lossdesk.session import Session, SessionError
 
 AUTOSAVE_MS = 20_000
 RECOVERY_NAME = "recovery.lossdesk"

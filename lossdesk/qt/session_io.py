@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..session import (
+from lossdesk.session import (
     Session,
     classification_data,
     classification_data_json,
     regression_data,
     regression_data_json,
 )
-from .widgets import signals_blocked
+from lossdesk.qt.controls.float_slider import signals_blocked
 
 TAB_ORDER = ("regression", "compare", "classification", "descent")
 

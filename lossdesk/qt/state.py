@@ -20,7 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..model import (
+from lossdesk.model import (
     LOSSES,
     ClassificationData,
     Dataset,
@@ -32,8 +32,8 @@ from ..model import (
     make_optimizer,
     softmax_classifier,
 )
-from ..model.dataset import DEFAULT_PRESET, make_preset
-from ..model.predictors import LinearPredictor
+from lossdesk.model.dataset import DEFAULT_PRESET, make_preset
+from lossdesk.model.predictors import LinearPredictor
 
 DEFAULT_LR = {"gd": 0.1, "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.05, "adam": 0.1}
 MAX_RUN_STEPS = 100_000

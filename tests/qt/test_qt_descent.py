@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from lossdesk.model import best_line, make_optimizer, make_schedule, run_descent
-from lossdesk.qt.valley_3d import Valley3D, opengl_problem
+from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
 from qt_helpers import click
 
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QContextMenuEvent, QImage
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 
-from lossdesk.qt import export
-from lossdesk.qt.export import (
+from lossdesk.qt.export import files as export
+from lossdesk.qt.export.files import (
     ExportError,
     add_export_menu,
     add_export_menus,

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .. import style
+from lossdesk.qt import style
 
 MARK_NAMES = {"mse": "mean", "mae": "median", "quantile": "τ-quantile"}
 

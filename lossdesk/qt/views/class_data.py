@@ -13,10 +13,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from ...model.classifier_snapshot import probability_curve, probability_grid
-from ...model.predictors import LinearPredictor
-from .. import style
-from .data_fit import DraggablePoints, move_positions, nearest_point
+from lossdesk.model.classifier_snapshot import probability_curve, probability_grid
+from lossdesk.model.predictors import LinearPredictor
+from lossdesk.qt import style
+from lossdesk.qt.views.data_fit import DraggablePoints, move_positions, nearest_point
 
 GRID = 96
 CURVE_SAMPLES = 300

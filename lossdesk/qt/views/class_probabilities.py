@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from .. import style
-from .class_data import class_colour
+from lossdesk.qt import style
+from lossdesk.qt.views.class_data import class_colour
 
 
 class ClassProbabilitiesView:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...model.comparison import LossFit
-from .. import style
+from lossdesk.model.comparison import LossFit
+from lossdesk.qt import style
 
 
 class CostSharesView:

@@ -12,8 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from ...model.snapshot import RegressionSnapshot
-from .. import style
+from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.qt import style
 
 SMOOTH_SEGMENTS = 300
 

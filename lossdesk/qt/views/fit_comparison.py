@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...model import LOSSES
-from ...model.comparison import LossFit
-from .. import style
-from .data_fit import DraggablePoints, move_positions
+from lossdesk.model import LOSSES
+from lossdesk.model.comparison import LossFit
+from lossdesk.qt import style
+from lossdesk.qt.views.data_fit import DraggablePoints, move_positions
 
 
 class FitComparisonView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from .. import style
+from lossdesk.qt import style
 
 
 class LossCurveView:

@@ -12,8 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 
-from ...model.snapshot import SurfaceWindow
-from .. import style
+from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.qt import style
 
 CONTOUR_LEVELS = 12
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...model import LOSSES
-from ...model.comparison import LossFit
-from .. import style
+from lossdesk.model import LOSSES
+from lossdesk.model.comparison import LossFit
+from lossdesk.qt import style
 
 SAMPLES = 401
 

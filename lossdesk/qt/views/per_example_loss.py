@@ -11,8 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...model.snapshot import RegressionSnapshot
-from .. import style
+from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.qt import style
 
 SEPARATE_BARS = 400
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-from ...model.classifier_snapshot import ClassifierSnapshot
-from .. import style
-from .class_data import class_colour
+from lossdesk.model.classifier_snapshot import ClassifierSnapshot
+from lossdesk.qt import style
+from lossdesk.qt.views.class_data import class_colour
 
 
 class ProbabilityHistogramView:

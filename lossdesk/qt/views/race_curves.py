@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...model import OPTIMIZERS, DescentRun
-from .. import style
+from lossdesk.model import OPTIMIZERS, DescentRun
+from lossdesk.qt import style
 
 
 class RaceCurvesView:

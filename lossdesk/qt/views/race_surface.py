@@ -12,9 +12,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...model import DescentRun
-from .. import style
-from .loss_surface import SurfacePlot
+from lossdesk.model import DescentRun
+from lossdesk.qt import style
+from lossdesk.qt.views.loss_surface import SurfacePlot
 
 ARROW_FRACTION = 0.12  # the longest arrow, as a share of the window's width
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...model.snapshot import RegressionSnapshot
-from .. import style
+from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.qt import style
 
 
 class ResidualHistogramView:

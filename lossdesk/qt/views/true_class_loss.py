@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...model.classifier_snapshot import ClassifierSnapshot
-from ...model.losses import PROBABILITY_EPS
-from .. import style
-from .data_fit import move_positions
+from lossdesk.model.classifier_snapshot import ClassifierSnapshot
+from lossdesk.model.losses import PROBABILITY_EPS
+from lossdesk.qt import style
+from lossdesk.qt.views.data_fit import move_positions
 
 SAMPLES = 400
 BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss

@@ -34,7 +34,7 @@ from PySide6.QtGui import QAction, QColor, QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from .views.panel import ViewPanel
+from lossdesk.qt.views.panel import ViewPanel
 
 IMAGE_SUFFIXES = (".png", ".svg")
 GIF_SUFFIX = ".gif"

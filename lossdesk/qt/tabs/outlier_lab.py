@@ -24,19 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import LOSSES
-from ..model.comparison import LossFit, best_constants, constant_cost_curve, fit_losses
-from . import style
-from .deferred import RefreshWhenShown
-from .outlier_controls import OutlierControls
-from .state import ExplorerState
-from .tab_layout import lay_out_tab
-from .views.best_constant import BestConstantView
-from .views.cost_shares import CostSharesView
-from .views.fit_comparison import FitComparisonView
-from .views.loss_vs_error import LossVsErrorView
-from .views.panel import ViewPanel
-from .widgets import FloatSlider, signals_blocked
+from lossdesk.model import LOSSES
+from lossdesk.model.comparison import LossFit, best_constants, constant_cost_curve, fit_losses
+from lossdesk.qt import style
+from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
+from lossdesk.qt.controls.outlier import OutlierControls
+from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.views.best_constant import BestConstantView
+from lossdesk.qt.views.cost_shares import CostSharesView
+from lossdesk.qt.views.fit_comparison import FitComparisonView
+from lossdesk.qt.views.loss_vs_error import LossVsErrorView
+from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
 COMPARED = ("mse", "mae", "huber", "logcosh", "quantile")
 SHOWN_AT_START = ("mse", "mae", "huber")

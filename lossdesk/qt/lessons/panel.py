@@ -14,9 +14,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from ..lesson_text import LessonStep, load_lesson
-from ..model.snapshot import regression_snapshot
-from .math_html import E, SUM, Y, YHAT, frac, num, row
+from lossdesk.lesson_text import LessonStep, load_lesson
+from lossdesk.model.snapshot import regression_snapshot
+from lossdesk.qt.math_html import E, SUM, Y, YHAT, frac, num, row
 
 # ============================================================== formulas with live numbers
 def _regression_parts(loss: str) -> tuple[str, str]:

@@ -6,8 +6,8 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPushButton, QWidget
 
-from .state import ExplorerState
-from .widgets import FloatSlider, bind_live_slider
+from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.controls.float_slider import FloatSlider, bind_live_slider
 
 
 class OutlierControls(QWidget):

@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
-from ..model.race import Race
-from ..model.snapshot import SurfaceCache, SurfaceWindow
-from ..model.surface import line_surface_window
-from . import style
-from .deferred import RefreshWhenShown
-from .state import DEFAULT_LR, ExplorerState
-from .tab_layout import lay_out_tab
-from .valley_3d import Valley3D, opengl_problem
-from .views.panel import ViewPanel
-from .views.race_curves import RaceCurvesView
-from .views.race_surface import RaceSurfaceView
-from .widgets import FloatSlider, signals_blocked
+from lossdesk.model import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
+from lossdesk.model.race import Race
+from lossdesk.model.snapshot import SurfaceCache, SurfaceWindow
+from lossdesk.model.surface import line_surface_window
+from lossdesk.qt import style
+from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
+from lossdesk.qt.state import DEFAULT_LR, ExplorerState
+from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
+from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.views.race_curves import RaceCurvesView
+from lossdesk.qt.views.race_surface import RaceSurfaceView
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
 FRAME_MS = 16
 SURFACE_SIZE = 128

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from ..model import LOSSES, softmax
-from .views.class_probabilities import ClassProbabilitiesView
-from .views.panel import ViewPanel
-from .widgets import FloatSlider
+from lossdesk.model import LOSSES, softmax
+from lossdesk.qt.views.class_probabilities import ClassProbabilitiesView
+from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.controls.float_slider import FloatSlider
 
 MAX_CLASSES = 6
 

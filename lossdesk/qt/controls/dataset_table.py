@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import DatasetError
-from .state import DataState
+from lossdesk.model import DatasetError
+from lossdesk.qt.state import DataState
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from ..model import OPTIMIZERS
-from .state import DEFAULT_LR, DataState
-from .widgets import FloatSlider, signals_blocked
+from lossdesk.model import OPTIMIZERS
+from lossdesk.qt.state import DEFAULT_LR, DataState
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
 FRAME_MS = 16
 

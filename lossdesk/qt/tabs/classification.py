@@ -20,25 +20,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import LOSSES, PRESETS, ClassificationData, parameter_surface
-from ..model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
-from ..model.snapshot import SurfaceWindow
-from .dataset_table import DatasetEditor
-from .data_tab import DataTabActions
-from .deferred import RefreshWhenShown
-from .descent_controls import DescentPanel
-from .logit_playground import LogitPlayground
-from .state import ClassifierState
-from .tab_layout import lay_out_tab
-from .views.class_data import ClassDataView
-from .views.class_probabilities import ClassProbabilitiesView
-from .views.loss_curve import LossCurveView
-from .views.loss_surface import LossSurfaceView
-from .views.panel import ViewPanel
-from .views.per_example_loss import PerExampleLossView
-from .views.probability_histogram import ProbabilityHistogramView
-from .views.true_class_loss import TrueClassLossView
-from .widgets import FloatSlider, bind_live_slider, signals_blocked
+from lossdesk.model import LOSSES, PRESETS, ClassificationData, parameter_surface
+from lossdesk.model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
+from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.qt.controls.dataset_table import DatasetEditor
+from lossdesk.qt.tabs.data_actions import DataTabActions
+from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
+from lossdesk.qt.controls.descent_panel import DescentPanel
+from lossdesk.qt.controls.logit_playground import LogitPlayground
+from lossdesk.qt.state import ClassifierState
+from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.views.class_data import ClassDataView
+from lossdesk.qt.views.class_probabilities import ClassProbabilitiesView
+from lossdesk.qt.views.loss_curve import LossCurveView
+from lossdesk.qt.views.loss_surface import LossSurfaceView
+from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.views.per_example_loss import PerExampleLossView
+from lossdesk.qt.views.probability_histogram import ProbabilityHistogramView
+from lossdesk.qt.views.true_class_loss import TrueClassLossView
+from lossdesk.qt.controls.float_slider import FloatSlider, bind_live_slider, signals_blocked
 
 CLASSIFICATION_LOSSES = ("bce", "bce_logits", "hinge", "cce", "cce_logits")
 CLASSIFICATION_PRESETS = [name for name, p in PRESETS.items() if p.task == "classification"]

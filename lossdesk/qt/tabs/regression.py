@@ -17,23 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
-from ..model.surface import line_surface_window
-from .controls import ControlPanel
-from .data_tab import DataTabActions
-from .deferred import RefreshWhenShown
-from .outlier_controls import OutlierControls
-from .dataset_table import DatasetEditor
-from .formula import cost_formula_html
-from .state import ExplorerState
-from .tab_layout import lay_out_tab
-from .views.data_fit import DataFitView
-from .views.loss_curve import LossCurveView
-from .views.loss_surface import LossSurfaceView
-from .views.panel import ViewPanel
-from .views.per_example_loss import PerExampleLossView
-from .views.residual_histogram import ResidualHistogramView
-from .widgets import bind_live_slider, signals_blocked
+from lossdesk.model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
+from lossdesk.model.surface import line_surface_window
+from lossdesk.qt.controls.regression_panel import ControlPanel
+from lossdesk.qt.tabs.data_actions import DataTabActions
+from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
+from lossdesk.qt.controls.outlier import OutlierControls
+from lossdesk.qt.controls.dataset_table import DatasetEditor
+from lossdesk.qt.formula import cost_formula_html
+from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.views.data_fit import DataFitView
+from lossdesk.qt.views.loss_curve import LossCurveView
+from lossdesk.qt.views.loss_surface import LossSurfaceView
+from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.views.per_example_loss import PerExampleLossView
+from lossdesk.qt.views.residual_histogram import ResidualHistogramView
+from lossdesk.qt.controls.float_slider import bind_live_slider, signals_blocked
 
 SURFACE_SIZE = 128
 

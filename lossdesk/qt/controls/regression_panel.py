@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import LOSSES, PRESETS
-from .descent_controls import DescentPanel
-from .state import ExplorerState
-from .widgets import FloatSlider
+from lossdesk.model import LOSSES, PRESETS
+from lossdesk.qt.controls.descent_panel import DescentPanel
+from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.controls.float_slider import FloatSlider
 
 REGRESSION_PRESETS = [name for name, p in PRESETS.items() if p.task == "regression"]
 

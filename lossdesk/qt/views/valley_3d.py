@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QOpenGLContext
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..model import DescentRun
-from ..model.snapshot import SurfaceWindow
-from . import style
+from lossdesk.model import DescentRun
+from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.qt import style
 
 SPAN = 10.0  # the mesh spans −SPAN … SPAN on both ground axes
 HEIGHT = 7.0  # the height of the window's 95th-percentile cost

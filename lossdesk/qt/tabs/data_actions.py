@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import PRESETS, Dataset
-from .widgets import signals_blocked
+from lossdesk.model import PRESETS, Dataset
+from lossdesk.qt.controls.float_slider import signals_blocked
 
 
 class DataTabActions:

@@ -1,0 +1,77 @@
+"""Validation shared by every settings value: one sentence per problem, naming the field."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from lossdesk.model import LOSSES
+
+#: beyond this a number is a damaged file or a slip of the hand, not a setting
+LARGEST = 1e12
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message says which and why."""
+
+
+def number(value: Any, what: str, low: float = -LARGEST, high: float = LARGEST) -> float:
+    """``value`` as a finite float in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SettingsError(f"{what} must be a number, not {value!r:.40}")
+    try:
+        result = float(value)
+    except OverflowError:
+        raise SettingsError(f"{what} is too large a number") from None
+    if not math.isfinite(result) or not low <= result <= high:
+        raise SettingsError(f"{what} must be a number between {low:g} and {high:g}")
+    return result
+
+
+def whole(value: Any, what: str, low: int, high: int) -> int:
+    """``value`` as an int in [low, high] (a float with no fraction is accepted)."""
+    result = number(value, what, low, high)
+    if result != int(result):
+        raise SettingsError(f"{what} must be a whole number")
+    return int(result)
+
+
+def name(value: Any, what: str, allowed: tuple[str, ...] | list[str] | dict) -> str:
+    """``value`` as one of the allowed names."""
+    if not isinstance(value, str) or value not in allowed:
+        shown = value if isinstance(value, str) else type(value).__name__
+        raise SettingsError(f"{what} must be one of {', '.join(allowed)}, not {shown!r:.40}")
+    return value
+
+
+def names(values: Any, what: str, allowed: tuple[str, ...] | list[str] | dict) -> tuple[str, ...]:
+    """A tuple of distinct allowed names, in the order ``allowed`` gives them."""
+    if not isinstance(values, (list, tuple)):
+        raise SettingsError(f"{what} must be a list of names")
+    chosen = {name(v, what, allowed) for v in values}
+    return tuple(n for n in allowed if n in chosen)
+
+
+def loss_params(value: Any, task_losses: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Every loss's parameters, complete and in range (missing ones take their defaults)."""
+    if not isinstance(value, dict):
+        raise SettingsError("the loss parameters must be a table of loss names")
+    result: dict[str, dict[str, float]] = {}
+    for loss in task_losses:
+        given = value.get(loss, {})
+        if not isinstance(given, dict):
+            raise SettingsError(f"the parameters of {loss} must be a table of numbers")
+        for key, raw in given.items():
+            number(raw, f"{LOSSES[loss].title}: {key}")
+        try:
+            result[loss] = LOSSES[loss].resolve_params(given)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+    unknown = sorted(set(value) - set(task_losses))
+    if unknown:
+        raise SettingsError(f"{unknown[0]!r:.40} is not a loss of this tab")
+    return result
+
+
+def default_loss_params(task_losses: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    return {loss: LOSSES[loss].resolve_params({}) for loss in task_losses}
