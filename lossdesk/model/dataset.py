@@ -14,12 +14,13 @@ import csv
 import io
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 import numpy as np
+
+from lossdesk.model.files import read_bytes_checked, shorten, write_text_atomically
 
 
 #: the most classes a classification data set may have (labels 0 … 9)
@@ -343,12 +344,16 @@ def make_preset(name: str, noise: float | None = None, seed: int = 0) -> Dataset
 # ================================= CSV ================================================
 
 
+def _name(source: str) -> str:
+    return source if source == "the file" else Path(source).name
+
+
 def parse_csv(text: str, source: str = "the file") -> Dataset:
     """Parse CSV text with a header row into a data set (see ``read_csv``)."""
     try:
         lines = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise DatasetError(f"{source} is not a CSV file lossdesk can read ({exc})") from None
+        raise DatasetError(f"{_name(source)} is not a CSV file lossdesk can read ({shorten(str(exc), 80)})") from None
     numbered = [(i + 1, row) for i, row in enumerate(lines) if any(cell.strip() for cell in row)]
     if not numbered:
         raise DatasetError(f"{source} is empty: it needs a header row (such as x,y) and data rows")
@@ -356,7 +361,7 @@ def parse_csv(text: str, source: str = "the file") -> Dataset:
     names = [h.strip().lower() for h in header]
     dupes = {n for n in names if n and names.count(n) > 1}
     if dupes:
-        raise DatasetError(f"line {header_line}: column {sorted(dupes)[0]!r} appears twice in the header")
+        raise DatasetError(f"line {header_line}: column {shorten(sorted(dupes)[0])!r} appears twice in the header")
     if "label" in names:
         wanted = ["x1", "x2", "label"] if {"x1", "x2"} <= set(names) else ["x", "label"]
         task = "classification"
@@ -366,7 +371,7 @@ def parse_csv(text: str, source: str = "the file") -> Dataset:
     else:
         raise DatasetError(
             f"line {header_line}: the header needs the columns x,y (regression) or x,label / "
-            f"x1,x2,label (classification); it has {', '.join(h.strip() for h in header) or 'nothing'}"
+            f"x1,x2,label (classification); it has {shorten(', '.join(h.strip() for h in header)) or 'nothing'}"
         )
     missing = [w for w in wanted if w not in names]
     if missing:
@@ -381,18 +386,18 @@ def parse_csv(text: str, source: str = "the file") -> Dataset:
             try:
                 value = float(cell)
             except ValueError:
-                raise DatasetError(f"line {line_no}, column {col!r}: {cell!r} is not a number") from None
+                raise DatasetError(f"line {line_no}, column {col!r}: {shorten(cell)!r} is not a number") from None
             if not math.isfinite(value):
-                raise DatasetError(f"line {line_no}, column {col!r}: {cell} is not allowed; use a finite number")
+                raise DatasetError(f"line {line_no}, column {col!r}: {shorten(cell)} is not allowed; use a finite number")
             if col == "label" and (value != round(value) or value < 0 or value >= MAX_CLASSES):
                 raise DatasetError(
-                    f"line {line_no}, column 'label': {cell} is not a class label "
+                    f"line {line_no}, column 'label': {shorten(cell)} is not a class label "
                     f"(a whole number from 0 to {MAX_CLASSES - 1})"
                 )
             columns[col].append(value)
     if not columns[wanted[0]]:
         raise DatasetError(f"{source} has a header but no data rows: the data set would be empty")
-    name = Path(source).stem if source != "the file" else "untitled"
+    name = shorten(Path(source).stem, 60) if source != "the file" else "untitled"
     if task == "regression":
         return RegressionData.from_columns(columns, name=name)
     return ClassificationData.from_columns(columns, name=name)
@@ -406,9 +411,11 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes_checked(path)
     except OSError as exc:
         raise DatasetError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise DatasetError(str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -417,10 +424,13 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
         lines = raw.split(b"\n")
         header_no = next((i for i, row in enumerate(lines) if row.strip()), 0) + 1
         if line > header_no:  # a data cell: name its column, as every other error does
-            header = next(csv.reader([lines[header_no - 1].decode("utf-8-sig", "replace")]), [])
+            try:
+                header = next(csv.reader([lines[header_no - 1].decode("utf-8-sig", "replace")]), [])
+            except csv.Error:  # a header csv cannot split (a bare carriage return): no column name
+                header = []
             index = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].count(b",")
             if index < len(header):
-                where += f", column {header[index].strip().lower()!r}"
+                where += f", column {shorten(header[index].strip().lower())!r}"
         raise DatasetError(
             f"{where}: {path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
             "save it as UTF-8 CSV and try again"
@@ -442,12 +452,4 @@ def to_csv_text(data: Dataset) -> str:
 
 def write_csv(data: Dataset, path: str | os.PathLike[str]) -> None:
     """Write the data set as CSV; the old file is replaced only once the new one is complete."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".lossdesk-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(to_csv_text(data))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, to_csv_text(data))
