@@ -9,43 +9,25 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, Sequence
 
 from lossdesk import __version__
 from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
-from lossdesk.model.dataset import DEFAULT_PRESET, Dataset
+from lossdesk.model.dataset import DEFAULT_PRESET
+from lossdesk.settings import AppSettings, DataSource, OptimizerChoice, SettingsError
+from lossdesk.settings.app import TABS as APP_TABS
+from lossdesk.settings.launch import DEFAULT_SIZE, MAX_STEPS, LaunchOptions
+from lossdesk.settings.lesson import settings_for_step
 
-TABS = ("regression", "compare", "classification", "descent")
+TABS = APP_TABS
 FUTURE_TABS: tuple[str, ...] = ()
 REGRESSION_TABS = ("regression", "compare", "descent")
-DEFAULT_SIZE = (1366, 768)
 
 
 class UsageError(Exception):
     """A command-line problem, reported as one line and exit status 2."""
-
-
-@dataclass
-class LaunchOptions:
-    """Everything the window needs from the command line, already validated."""
-
-    dataset: Dataset
-    preset: str | None = None  # the preset's name when the data set is one
-    loss: str = "mse"
-    params: dict[str, float] = field(default_factory=dict)
-    optimizer: str = "gd"
-    optimizers: list[str] = field(default_factory=list)  # every --optimizer named (descent lab)
-    lr: float | None = None
-    steps: int = 0
-    tab: str = "regression"  # regression, compare or classification
-    screenshot: Path | None = None
-    size: tuple[int, int] = DEFAULT_SIZE
-    noise: float | None = None
-    lesson: int | None = None  # 0-based step
-    session: Path | None = None
-    export_gif: Path | None = None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -174,8 +156,8 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         steps = int(args.steps)
     except ValueError:
         raise UsageError(f"--steps must be a whole number, not {args.steps!r}") from None
-    if not 0 <= steps <= 1_000_000:
-        raise UsageError("--steps must be between 0 and 1000000")
+    if not 0 <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps must be between 0 and {MAX_STEPS}")
 
     size = DEFAULT_SIZE
     if args.size:
@@ -207,15 +189,6 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if not 1 <= lesson <= count:
             raise UsageError(f"--lesson must be between 1 and {count}")
         lesson -= 1
-    session = None
-    if args.session:
-        from lossdesk.session import Session, SessionError  # noqa: PLC0415
-
-        session = Path(args.session)
-        try:
-            Session.load(session)
-        except SessionError as exc:
-            raise UsageError(str(exc)) from None
     gif = None
     if args.export_gif:
         gif = Path(args.export_gif)
@@ -227,9 +200,55 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             raise UsageError("--export-gif needs --steps K (how many descent steps to record)")
         if tab not in ("regression",):
             raise UsageError("--export-gif records the regression explorer's descent; leave out --tab")
-    opts = LaunchOptions(dataset, preset, loss_name, params, optimizer, names, lr, steps, tab, shot, size)
-    opts.lesson, opts.session, opts.export_gif = lesson, session, gif
-    return opts
+
+    try:
+        app = _settings(dataset, preset, loss_name, params, optimizer, names, lr, tab)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+    session = None
+    if args.session:
+        from lossdesk.session import Session, SessionError  # noqa: PLC0415
+
+        session = Path(args.session)
+        try:
+            app = Session.load(session).settings
+        except SessionError as exc:
+            raise UsageError(str(exc)) from None
+        if args.tab is not None:
+            app = replace(app, tab=tab)
+    if lesson is not None:
+        from lossdesk.lesson_text import load_lesson  # noqa: PLC0415
+
+        try:
+            app = settings_for_step(app, load_lesson().steps[lesson].setup, lesson)
+        except SettingsError as exc:
+            raise UsageError(f"lesson step {lesson + 1} cannot be set up: {exc}") from None
+    return LaunchOptions(app, steps, lr if tab == "descent" else None, shot, size, session, gif)
+
+
+def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSettings:
+    """The start's settings: defaults, changed by what the options named."""
+    app = AppSettings(tab=tab)
+    source = DataSource(dataset, preset, None) if preset is not None else DataSource.own(dataset)
+    choice = OptimizerChoice.default(optimizer)
+    if lr is not None:
+        choice = choice.with_value("lr", lr)
+    if dataset.task == "classification":
+        c = app.classification.with_source(source).with_loss(loss)
+        if params:
+            c = replace(c, loss_params={**c.loss_params, loss: params})
+        app = replace(app, classification=replace(c, optimizer=choice))
+    else:
+        r = app.regression.with_source(source)
+        loss_params = {**r.loss_params, loss: params} if params else r.loss_params
+        r = replace(r, loss=loss, loss_params=loss_params, optimizer=choice)
+        lab = app.descent_lab
+        if names:
+            lab = replace(lab, racing=tuple(names))
+        if lr is not None:
+            lab = lab.with_lr(lr, tuple(names) or None)
+        app = replace(app, regression=r, outlier_lab=replace(app.outlier_lab, arrows=loss), descent_lab=lab)
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:

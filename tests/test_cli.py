@@ -90,8 +90,10 @@ def test_options_reach_the_launch_settings(tmp_path):
     good.write_text("y,x,note\n1,0,a\n3,1,b\n5,2,c\n")
     opts = parse_options(["--dataset", str(good), "--loss", "huber", "--param", "delta=2",
                           "--optimizer", "adam", "--lr", "0.05", "--steps", "7"])
-    assert list(opts.dataset.x) == [0, 1, 2] and list(opts.dataset.y) == [1, 3, 5]
-    assert (opts.loss, opts.params, opts.optimizer, opts.lr, opts.steps) == ("huber", {"delta": 2.0}, "adam", 0.05, 7)
+    r = opts.settings.regression
+    assert list(r.data.x) == [0, 1, 2] and list(r.data.y) == [1, 3, 5]
+    assert r.source.own_data  # a CSV is the user's own data, not a preset
+    assert (r.loss, r.params, r.optimizer.name, r.optimizer.lr, opts.steps) == ("huber", {"delta": 2.0}, "adam", 0.05, 7)
 
 
 @pytest.mark.parametrize("tab", ["regression", "compare", "classification", "descent"])

@@ -113,24 +113,3 @@ def classifier_snapshot(
         histogram_edges=PROBABILITY_BINS,
         histogram_counts=counts,
     )
-
-
-def probability_grid(predictor: LinearPredictor, theta: np.ndarray, x_range: tuple[float, float],
-                     y_range: tuple[float, float], size: int = 96) -> np.ndarray:
-    """Class probabilities over a size × size grid of (x1, x2): shape (size, size, K).
-
-    Index [i, j] is the point (x_range at i, y_range at j).
-    """
-    gx = np.linspace(*x_range, size)
-    gy = np.linspace(*y_range, size)
-    xx, yy = np.meshgrid(gx, gy, indexing="ij")
-    pts = np.column_stack([xx.ravel(), yy.ravel()])
-    z = predictor.raw(theta, pts)
-    probs = np.column_stack([1.0 - sigmoid(z), sigmoid(z)]) if z.ndim == 1 else softmax(z)
-    return probs.reshape(size, size, -1)
-
-
-def probability_curve(predictor: LinearPredictor, theta: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """P(class) along a 1-D feature: shape (len(xs), K)."""
-    z = predictor.raw(theta, np.asarray(xs, dtype=float)[:, None])
-    return np.column_stack([1.0 - sigmoid(z), sigmoid(z)]) if z.ndim == 1 else softmax(z)

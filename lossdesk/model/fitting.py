@@ -38,7 +38,7 @@ def best_line(x: Any, y: Any, loss: str | Loss, **params: Any) -> tuple[float, f
     xs, ys = obj.x[:, 0], obj.y
     xm = float(xs.mean())
     xc = xs - xm
-    if not np.any(xc != 0):  # every x equal: the slope is free, keep it flat
+    if np.all(xs == xs[0]):  # every x equal (tested on x, as the mean may round off): keep it flat
         return 0.0, float(_best_intercept(ys, obj.loss, obj.params))
     name = obj.loss.name
     if name == "mse":

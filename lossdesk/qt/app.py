@@ -7,7 +7,7 @@ from dataclasses import replace
 import os
 import sys
 
-from lossdesk.cli import LaunchOptions
+from lossdesk.settings.launch import DEFAULT_SIZE, LaunchOptions
 
 
 def _needs_offscreen(options: LaunchOptions) -> bool:
@@ -17,49 +17,20 @@ def _needs_offscreen(options: LaunchOptions) -> bool:
 
 
 def build_window(options: LaunchOptions):
-    """The main window with the command line's settings applied (a QApplication must exist)."""
+    """The main window showing the start's settings (a QApplication must exist).
+
+    The settings arrive whole and validated from the command line (or a session it
+    named); the window shows them in one call and then runs the requested steps.
+    """
     from lossdesk.qt.main_window import MainWindow  # noqa: PLC0415
 
-    window = MainWindow()
-    window.resize(*options.size)
-    if options.tab == "classification":
-        tab = window.classification
-        tab.set_loss(options.loss)
-    else:
-        tab = window.explorer
-    state = tab.state
-    if options.preset is not None:
-        if options.preset != state.preset:
-            tab.load_preset(options.preset)
-    else:
-        tab.load_data(options.dataset, "Open data set")  # type: ignore[arg-type]
-    state.undo_stack.clear()
-    for key, value in options.params.items():
-        state.loss_params[options.loss][key] = value
-    tab.set_loss(options.loss)
-    tab.descent.set_optimizer(options.optimizer)
-    if options.lr is not None:
-        tab.descent.set_lr(options.lr)
-    tab.sync_controls()
-    tab.refresh(frozenset({"loss", "line", "run"}))
-    window.set_tab(options.tab)
-    if options.tab == "compare":
-        window.compare.set_arrow_loss(options.loss)
-    if options.tab == "descent":
-        lab = window.descent_lab
-        if options.optimizers:
-            lab.set_shown(options.optimizers)
-        if options.lr is not None:
-            lab.set_learning_rate(options.lr, lab.shown)
-        if options.steps and lab.race is not None:
-            lab.race.step(options.steps)
-            lab.refresh_runs()
-    elif options.steps:
-        state.step(options.steps)
+    window = MainWindow(options.settings)
+    window.resize(*(options.size or DEFAULT_SIZE))
     if options.session is not None:
-        window.open_session_path(options.session)
-    if options.lesson is not None:
-        window.lessons.show_step(options.lesson)
+        window.session_path = options.session
+        window.remember_recent(options.session)
+    window.run_steps(options.steps)
+    window.mark_saved()  # a fresh start holds no unsaved work
     return window
 
 
@@ -93,11 +64,11 @@ def run(options: LaunchOptions) -> int:
         # --export-gif runs its --steps itself, frame by frame.
         window = build_window(replace(options, steps=0) if options.export_gif is not None else options)
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback
-        print(f"lossdesk: error: could not build the window: {exc}", file=sys.stderr)
+        print(f"lossdesk: error: could not build the window: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     install_error_hook(window)
     if options.export_gif is not None:
-        from lossdesk.qt.export.files import ExportError, export_descent_gif  # noqa: PLC0415
+        from lossdesk.qt.export import ExportError, export_descent_gif  # noqa: PLC0415
 
         window.confirm_close = False
         window.set_tab("regression")

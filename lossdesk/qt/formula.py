@@ -1,4 +1,8 @@
-"""The selected loss's cost formula as rich text, with the live numbers put in."""
+"""Formulas as Qt rich text, with the live numbers put in: one builder for every formula.
+
+Qt's rich text has no math layout, but a one-column table whose top cell has a bottom
+border draws a proper fraction bar; a row of cells lines the pieces up on their middles.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,33 @@ from html import escape
 from lossdesk.model.snapshot import RegressionSnapshot
 
 FRACTION = "<sup>1</sup>&frasl;<sub>{n}</sub>"
-Y, YHAT = "y<sub>i</sub>", "ŷ<sub>i</sub>"
+
+SIZE = 12  # points, for the formula's ordinary text
+
+Y, YHAT, E = "y<sub>i</sub>", "ŷ<sub>i</sub>", "e<sub>i</sub>"
+SUM = f"<span style='font-size:{SIZE + 8}pt'>&Sigma;</span>"
+
+
+def num(value: float, digits: int = 4) -> str:
+    """A number as text, with a true minus sign."""
+    return escape(f"{value:.{digits}g}").replace("-", "&minus;")
+
+
+def frac(top: str, bottom: str) -> str:
+    cell = f"align='center' style='font-size:{SIZE - 1}pt; padding: 0px 3px'"
+    return (
+        "<table cellspacing='0' cellpadding='0'>"
+        f"<tr><td {cell[:-1]}; border-bottom: 1px solid #222'>{top}</td></tr>"
+        f"<tr><td {cell}>{bottom}</td></tr></table>"
+    )
+
+
+def row(*parts: str) -> str:
+    """Pieces side by side, centred vertically (fractions next to text)."""
+    cells = "".join(
+        f"<td valign='middle' style='font-size:{SIZE}pt; padding: 0px 2px'>{p}</td>" for p in parts
+    )
+    return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
 
 TERMS = {
     "mse": ("MSE", f"({Y} − {YHAT})²", ""),
@@ -20,28 +50,24 @@ TERMS = {
 }
 
 
-def _num(v: float) -> str:
-    return escape(f"{v:.4g}").replace("-", "−")
-
-
 def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnapshot,
                       reduction: str = "mean") -> str:
     """E.g. 'MSE = ¹⁄ₙ Σ (yᵢ − ŷᵢ)² = ¹⁄₂₆ × 224.6 = 8.64', plus the current line."""
     title, term, note = TERMS[loss]
     n = snap.n
     sign = "−" if snap.b < 0 else "+"
-    line = f"ŷ = {_num(snap.w)}·x {sign} {_num(abs(snap.b))}"
+    line = f"ŷ = {num(snap.w)}·x {sign} {num(abs(snap.b))}"
     if reduction == "sum":
-        body = f"Σ {term} = <b>{_num(snap.total)}</b>"
+        body = f"Σ {term} = <b>{num(snap.total)}</b>"
         head = f"total {title}"
     elif reduction == "none":
-        shown = ", ".join(_num(v) for v in snap.losses[:4])
+        shown = ", ".join(num(v) for v in snap.losses[:4])
         more = ", …" if n > 4 else ""
         body = f"L<sub>i</sub> = {term} → [{shown}{more}]  ({n} values)"
         head = title + " per point"
     else:
-        body = (f"{FRACTION.format(n='n')} Σ {term} = {FRACTION.format(n=n)} × {_num(snap.total)}"
-                f" = <b>{_num(snap.cost)}</b>")
+        body = (f"{FRACTION.format(n='n')} Σ {term} = {FRACTION.format(n=n)} × {num(snap.total)}"
+                f" = <b>{num(snap.cost)}</b>")
         head = title
     html = f"<span style='font-size:12pt'>{head} = {body}</span><br>{line}"
     if note:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
@@ -19,12 +20,8 @@ from PySide6.QtWidgets import (
 from lossdesk import __version__
 from lossdesk.assets import resource_path
 from lossdesk.model import LOSSES, DatasetError, read_csv, write_csv
-from lossdesk.session import SUFFIX, Session, SessionError
-from lossdesk.qt import presentation, session_io
-from lossdesk.qt.tabs.classification import ClassificationTab
-from lossdesk.qt.tabs.outlier_lab import CompareTab
-from lossdesk.qt.tabs.descent_lab import DescentTab
-from lossdesk.qt.export.files import (
+from lossdesk.qt import presentation
+from lossdesk.qt.export import (
     add_export_menus,
     export_descent_gif_dialog,
     export_view_dialog,
@@ -32,9 +29,19 @@ from lossdesk.qt.export.files import (
     visible_panels,
 )
 from lossdesk.qt.lessons.panel import LessonPanel
-from lossdesk.qt.recovery import Autosaver, discard_recovery, pending_recovery
+from lossdesk.qt.recovery import Autosaver, RecoveryFile
+from lossdesk.qt.tabs.classification import ClassificationTab
+from lossdesk.qt.tabs.descent_lab import DescentLabTab
+from lossdesk.qt.tabs.outlier_lab import OutlierLabTab
 from lossdesk.qt.tabs.regression import RegressionExplorer
+from lossdesk.qt.undo import DataHistory
+from lossdesk.session import SUFFIX, Session, SessionError
+from lossdesk.settings import AppSettings, SettingsStore
+from lossdesk.settings.classification import LOSS_NAMES as CLASSIFICATION_LOSSES
+from lossdesk.settings.regression import LOSS_NAMES as REGRESSION_LOSSES
+from lossdesk.settings.selection import PointMarks
 
+TAB_ORDER = ("regression", "compare", "classification", "descent")
 TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
@@ -71,17 +78,28 @@ class _NoDescent:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    """The tabs over one settings store each; every way in hands the window a whole AppSettings."""
+
+    def __init__(self, settings: AppSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("lossdesk")
         icon = resource_path("icons", "lossdesk.svg")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
-        self.explorer = RegressionExplorer()
-        self.state = self.explorer.state
-        self.compare = CompareTab(self.state)
-        self.classification = ClassificationTab()
-        self.descent_lab = DescentTab(self.state)
+        app = settings if settings is not None else AppSettings()
+        # Regression tabs share one data set, its history and its marks; classification has its own.
+        self.reg_store = SettingsStore(app.regression)
+        self.reg_history = DataHistory(self.reg_store, ("outlier", "outlier_base"), self)
+        self.reg_marks = PointMarks()
+        self.lab_store = SettingsStore(app.outlier_lab)
+        self.cls_store = SettingsStore(app.classification)
+        self.cls_history = DataHistory(self.cls_store, (), self)
+        self.cls_marks = PointMarks()
+        self.descent_store = SettingsStore(app.descent_lab)
+        self.explorer = RegressionExplorer(self.reg_store, self.reg_history, self.reg_marks)
+        self.compare = OutlierLabTab(self.lab_store, self.reg_store, self.reg_history, self.reg_marks)
+        self.classification = ClassificationTab(self.cls_store, self.cls_history, self.cls_marks)
+        self.descent_lab = DescentLabTab(self.descent_store, self.reg_store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.explorer, "Regression explorer")
         self.tabs.addTab(self.compare, "Outlier lab")
@@ -93,33 +111,93 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(3, "Optimizers racing down the valley of the current data, in 2-D and 3-D")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        # Regression tabs share one data set and history; classification has its own.
         # Undo and redo follow the tab in front.
         self.undo_group = QUndoGroup(self)
-        for stack in (self.state.undo_stack, self.classification.state.undo_stack):
-            self.undo_group.addStack(stack)
-            stack.cleanChanged.connect(self._update_title)
-        self.undo_group.setActiveStack(self.state.undo_stack)
+        for history in (self.reg_history, self.cls_history):
+            self.undo_group.addStack(history.undo_stack)
+        self.undo_group.setActiveStack(self.reg_history.undo_stack)
+        for store in (self.reg_store, self.lab_store, self.cls_store, self.descent_store):
+            store.changed.connect(self._update_title)
         self.tabs.currentChanged.connect(self._tab_changed)
-        for tab in (self.explorer, self.compare, self.classification, self.descent_lab):
+        for tab in self.all_tabs:
             tab.status.connect(self.show_status)
         self.lessons = LessonPanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons)
         self.lessons.hide()
         self.settings = QSettings("lossdesk", "lossdesk")
-        self.confirm_close = True  # ask before closing with unsaved edits
+        self.confirm_close = True  # ask before closing with unsaved work
         self.session_path: Path | None = None
+        self._saved = self._work(self.current_settings())  # what the last save or open holds
         self.base_font_size = QApplication.instance().font().pointSizeF()
         self.font_scale = 1.0
         self.dark = False
+        self.recovery = RecoveryFile()
         self.autosaver = Autosaver(self)
         self.key_guard = KeepKeysInLists(self)
         QApplication.instance().installEventFilter(self.key_guard)
-        self._tab_changed(0)
+        self.set_tab(app.tab)
+        self._tab_changed(self.tabs.currentIndex())
         self._build_menus()
         add_export_menus(self, self, self.show_status)
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
         self.restore_preferences()
+        if app.lesson is not None:
+            self.lessons.show_step(app.lesson, apply=False)
+
+    @property
+    def all_tabs(self) -> tuple:
+        return (self.explorer, self.compare, self.classification, self.descent_lab)
+
+    # ------------------------------------------------------------------ settings in and out
+    def current_settings(self) -> AppSettings:
+        """Every choice on every tab, as one value (what a session saves)."""
+        tab = TAB_ORDER[max(self.tabs.currentIndex(), 0)] if hasattr(self, "tabs") else "regression"
+        lesson = self.lessons.step_index if hasattr(self, "lessons") and self.lessons.isVisible() else None
+        return AppSettings(tab, self.reg_store.value, self.lab_store.value, self.cls_store.value,
+                           self.descent_store.value, lesson)
+
+    def apply_settings(self, app: AppSettings, undo_text: str | None = None) -> None:
+        """Show ``app`` (a whole, validated value) on every tab in one go.
+
+        With ``undo_text`` the data changes become one undo step per data set (a lesson
+        step); without, the undo history starts afresh (a session, recovery).
+        """
+        for tab in self.all_tabs:
+            tab.descent.set_playing(False)
+        if undo_text is None:
+            self.reg_store.set(app.regression)
+            self.cls_store.set(app.classification)
+            self.reg_history.clear()
+            self.cls_history.clear()
+        else:
+            self.reg_history.apply(app.regression, undo_text)
+            self.cls_history.apply(app.classification, undo_text)
+        self.lab_store.set(app.outlier_lab)
+        self.descent_store.set(app.descent_lab)
+        for marks, n in ((self.reg_marks, app.regression.data.n), (self.cls_marks, app.classification.data.n)):
+            marks.forget_beyond(n)
+        self.set_tab(app.tab)
+        self._update_title()
+
+    @staticmethod
+    def _work(app: AppSettings) -> AppSettings:
+        """The part of the settings that counts as work to save (not the tab in front or the lesson)."""
+        return replace(app, tab="regression", lesson=None)
+
+    def has_unsaved_changes(self) -> bool:
+        return self._work(self.current_settings()) != self._saved
+
+    def mark_saved(self) -> None:
+        self._saved = self._work(self.current_settings())
+        for history in (self.reg_history, self.cls_history):
+            history.undo_stack.setClean()
+        self._update_title()
+
+    def run_steps(self, steps: int) -> None:
+        """The tab in front runs ``steps`` descent steps (the command line's --steps)."""
+        tab = self.tabs.currentWidget()
+        if steps and hasattr(tab, "run_steps"):
+            tab.run_steps(steps)
 
     # ------------------------------------------------------------------ menus
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
@@ -193,15 +271,17 @@ class MainWindow(QMainWindow):
                                         "Switch between light and dark colours", checkable=True)
         self._action(view, "&Full screen", self.toggle_full_screen, "F11")
         loss_menu = view.addMenu("&Loss")
-        for i, (name, loss) in enumerate((n, l) for n, l in LOSSES.items() if l.task == "regression"):
-            self._action(loss_menu, loss.title, lambda _=False, n=name: self.explorer.set_loss(n), f"Ctrl+{i + 1}")
+        for i, name in enumerate(REGRESSION_LOSSES):
+            self._action(loss_menu, f"{LOSSES[name].title} / {LOSSES[CLASSIFICATION_LOSSES[i]].title}",
+                         lambda _=False, k=i: self.choose_loss(k), f"Ctrl+{i + 1}",
+                         f"Choose loss {i + 1} of the tab in front")
 
         run = bar.addMenu("&Run")
         self._action(run, "&Play / Pause", lambda: self.current_descent().toggle_play(), "Space",
                      "Start or pause gradient descent")
         self._action(run, "&Step", lambda: self.current_descent().step_once(), "Right", "Take one descent step")
         self._action(run, "&Reset", lambda: self.current_descent().reset(), "R", "Back to the start")
-        self._action(run, "Jump to &best line", self.explorer.jump_to_best, "B")
+        self._action(run, "Jump to &best line", self.jump_to_best, "B")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Lessons", lambda: self.lessons.show_step(self.lessons.step_index), "Ctrl+L",
@@ -225,18 +305,37 @@ class MainWindow(QMainWindow):
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])
 
+    def choose_loss(self, k: int) -> None:
+        """Ctrl+1 … Ctrl+5: the k-th loss of the tab in front (classification has its own five)."""
+        if self.tabs.currentWidget() is self.classification:
+            self.cls_store.set(self.cls_store.value.with_loss(CLASSIFICATION_LOSSES[k]))
+        else:
+            self.reg_store.update(loss=REGRESSION_LOSSES[k])
+        self.show_status(f"Loss: {LOSSES[self.current_loss()].title}.", "info")
+
+    def current_loss(self) -> str:
+        if self.tabs.currentWidget() is self.classification:
+            return self.cls_store.value.loss
+        return self.reg_store.value.loss
+
+    def jump_to_best(self) -> None:
+        if self.tabs.currentWidget() is self.explorer:
+            self.explorer.jump_to_best()
+        else:
+            self.show_status("Jump to the best line works in the Regression explorer.", "info")
+
     def current_data_tab(self):
         """The tab whose data set the File and Edit menus act on."""
         return self.classification if self.tabs.currentWidget() is self.classification else self.explorer
 
-    def current_state(self):
-        return self.current_data_tab().state
+    def current_history(self) -> DataHistory:
+        return self.current_data_tab().history
 
     def _tab_changed(self, _index: int) -> None:
         current = self.tabs.currentWidget()
-        for tab in (self.explorer, self.compare, self.classification, self.descent_lab):
+        for tab in self.all_tabs:
             tab.set_active(tab is current)
-        self.undo_group.setActiveStack(self.current_state().undo_stack)
+        self.undo_group.setActiveStack(self.current_history().undo_stack)
         self._update_title()
 
     # ------------------------------------------------------------------ files
@@ -256,7 +355,7 @@ class MainWindow(QMainWindow):
                 self.set_tab("regression")
             self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
         else:
-            loss = LOSSES[self.classification.state.loss]
+            loss = LOSSES[self.cls_store.value.loss]
             if loss.task == "binary" and data.n_classes > 2:  # type: ignore[attr-defined]
                 self.show_error("Labels outside 0 and 1",
                                 f"{path.name} has labels 0 to {data.n_classes - 1}, but {loss.title} "  # type: ignore[attr-defined]
@@ -265,25 +364,26 @@ class MainWindow(QMainWindow):
                 return False
             self.set_tab("classification")
             self.classification.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
-        self.current_state().undo_stack.setClean()  # what is on screen now matches the file
         self.show_status(f"Opened {path.name}: {data.n} points.", "info")
         return True
 
     def save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save data set", f"{self.current_state().data.name}.csv",
+        path, _ = QFileDialog.getSaveFileName(self, "Save data set", f"{self.current_data().name}.csv",
                                               "CSV files (*.csv)")
         if path:
             self.save_path(Path(path))
 
+    def current_data(self):
+        return self.current_data_tab().store.value.data
+
     def save_path(self, path: Path) -> bool:
-        state = self.current_state()
+        data = self.current_data()
         try:
-            write_csv(state.data, path)
+            write_csv(data, path)
         except OSError as exc:
             self.show_error("Could not save", f"{path}: {exc.strerror or exc}")
             return False
-        state.undo_stack.setClean()
-        self.show_status(f"Saved {state.data.n} points to {path.name}.", "info")
+        self.show_status(f"Saved {data.n} points to {path.name}.", "info")
         return True
 
     def export_gif(self) -> None:
@@ -296,6 +396,8 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str) -> None:
         self.show_status(text.splitlines()[0], "error")
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file's text is shown as text, never as HTML
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._last_box = box
@@ -305,23 +407,24 @@ class MainWindow(QMainWindow):
         self.compare.fit_view_to_data()
         self.classification.refit_views()
 
-    def _toggle_add_mode(self, on: bool) -> None:
+    def _toggle_add_mode(self, on: bool) -> None:  # noqa: FBT001
         self.explorer.add_mode = bool(on)
         self.show_status("Add points mode: click empty space in the data view to add a point." if on
                          else "Add points mode off.", "info")
 
     def _update_title(self, *_args) -> None:
         title = "lossdesk" if self.session_path is None else f"lossdesk — {self.session_path.name}"
-        if self.has_unsaved_changes():
+        if hasattr(self, "_saved") and self.has_unsaved_changes():
             title += " (unsaved changes)"
-        self.setWindowTitle(title)
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
 
     def show_shortcuts(self) -> None:
         rows = [
             ("Space", "play / pause descent"), ("Right", "one descent step"), ("R", "reset the descent"),
             ("B", "jump to the best line"), ("A", "add-points mode"), ("Delete", "delete the selected point"),
             ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo any data edit"), ("Ctrl+O / Ctrl+S", "open / save CSV"),
-            ("Ctrl+1 … Ctrl+5", "choose the loss"), ("F", "fit the views to the data"),
+            ("Ctrl+1 … Ctrl+5", "choose the loss of the tab in front"), ("F", "fit the views to the data"),
             ("Ctrl+P", "export the window as PNG or SVG"), ("Right-click a view's title", "save that view"), ("Double-click", "add a point in the data view"),
             ("Ctrl+Shift+O / Ctrl+Shift+S", "open / save a session"), ("Ctrl+L", "lessons (Page Up / Page Down)"),
             ("Ctrl++ / Ctrl+− / Ctrl+0", "larger / smaller / normal text"), ("Ctrl+T", "dark theme"),
@@ -329,6 +432,7 @@ class MainWindow(QMainWindow):
         ]
         html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self._last_box = box
 
@@ -337,12 +441,13 @@ class MainWindow(QMainWindow):
                           f"<b>lossdesk {__version__}</b><p>See what a loss function does to a model: "
                           "every point's error, the cost, its surface and gradient descent, live.</p>",
                           QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self._last_box = box
 
     # ------------------------------------------------------------------ sessions
     def capture_session(self) -> Session:
-        return session_io.capture(self)
+        return Session(self.current_settings())
 
     def open_session(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open session", "", SESSION_FILTER + ";;All files (*)")
@@ -350,20 +455,21 @@ class MainWindow(QMainWindow):
             self.open_session_path(Path(path))
 
     def open_session_path(self, path: Path) -> bool:
+        """Open a saved session: refused whole (with a message) or applied whole."""
         try:
             session = Session.load(path)
         except SessionError as exc:
             self.show_error("Could not open the session", f"{path.name}: {exc}\n\nNothing has changed.")
             return False
-        try:
-            session_io.apply(self, session)
-        except (ValueError, TypeError, KeyError) as exc:  # validated already; never a traceback
-            self.show_error("Could not open the session", f"{path.name}: {exc}")
-            return False
+        self.apply_settings(session.settings)
+        if session.settings.lesson is not None:
+            self.lessons.show_step(session.settings.lesson, apply=False)
+        else:
+            self.lessons.hide()
         self.session_path = path
+        self.mark_saved()
         self.remember_recent(path)
         self.show_status(f"Opened session {path.name}.", "info")
-        self._update_title()
         return True
 
     def save_session(self, ask: bool = False) -> bool:
@@ -382,9 +488,8 @@ class MainWindow(QMainWindow):
             self.show_error("Could not save the session", f"{path}: {exc.strerror or exc}")
             return False
         self.session_path = path
-        for stack in self.undo_group.stacks():
-            stack.setClean()
-        discard_recovery()
+        self.mark_saved()
+        self.recovery.discard()
         self.remember_recent(path)
         self.show_status(f"Saved the session to {path.name}.", "info")
         return True
@@ -410,13 +515,20 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.open_session_path(Path(n)))
         self.recent_menu.setEnabled(bool(files))
 
-    def has_unsaved_changes(self) -> bool:
-        return any(not stack.isClean() for stack in self.undo_group.stacks())
-
     def offer_recovery(self) -> bool:
-        """After a crash: offer the autosaved work back. True if it was restored."""
-        session = pending_recovery()
-        if session is None:
+        """After a crash: offer the autosaved work back. True if it was restored.
+
+        A recovery file that cannot be used is set aside (kept for the user) with a
+        one-line message and never offered again.
+        """
+        found = self.recovery.pending()
+        if found is None:
+            return False
+        path, session, problem = found
+        if problem is not None:
+            kept = self.recovery.set_aside(path)
+            self.show_status(f"The work saved before a crash could not be restored ({problem}); "
+                             f"it is kept as {kept.name}.", "warning")
             return False
         answer = QMessageBox.question(
             self, "Recover unsaved work?",
@@ -426,12 +538,12 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes,
         )
         if answer != QMessageBox.StandardButton.Yes:
-            discard_recovery()
+            self.recovery.discard(path)
             return False
-        session_io.apply(self, session)
-        for stack in self.undo_group.stacks():
-            stack.resetClean()  # recovered work is still unsaved
+        self.apply_settings(session.settings)
+        self.recovery.discard(path)
         self.show_status("Restored your unsaved work from the last run.", "info")
+        self._update_title()
         return True
 
     # ------------------------------------------------------------------ presenting
@@ -463,7 +575,7 @@ class MainWindow(QMainWindow):
         if self.confirm_close and self.has_unsaved_changes():
             answer = QMessageBox.question(
                 self, "Unsaved changes",
-                "Your data have changed since they were last saved. Save the session before closing?",
+                "Your work has changed since it was last saved. Save the session before closing?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Save,
@@ -475,5 +587,5 @@ class MainWindow(QMainWindow):
                 return
         self.settings.setValue("geometry", self.saveGeometry())
         self.autosaver.timer.stop()
-        discard_recovery()  # a clean exit leaves nothing to recover
+        self.recovery.discard()  # a clean exit leaves nothing to recover
         event.accept()

@@ -1,11 +1,15 @@
 """Nothing lost: autosave unsaved work now and then, and offer it back after a crash.
 
-The recovery file lives in the application's data folder; a clean exit removes it, so
-one found at start-up means the last run ended without closing properly.
+Each running lossdesk writes its own recovery file, named by its process id, in the
+application's data folder; a clean exit removes it. At start-up only files whose process
+is gone are offered, so a second window never takes the first one's live autosave. A
+file that cannot be used is renamed aside (kept for the user) and never offered again.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
@@ -13,32 +17,77 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from lossdesk.session import Session, SessionError
 
 AUTOSAVE_MS = 20_000
-RECOVERY_NAME = "recovery.lossdesk"
+PREFIX = "recovery-"
+SUFFIX = ".lossdesk"
+DAMAGED = ".unusable"
 
 
-def recovery_path() -> Path:
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    return folder / RECOVERY_NAME
+def recovery_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
-def pending_recovery() -> Session | None:
-    """The autosaved session a crashed run left behind, if there is a usable one."""
-    path = recovery_path()
-    if not path.exists():
-        return None
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
-        return Session.load(path)
-    except SessionError:
-        path.unlink(missing_ok=True)  # unusable: nothing to offer
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists but belongs to someone else
+    return True
+
+
+class RecoveryFile:
+    """This process's recovery file, and the ones crashed runs left behind."""
+
+    def __init__(self, folder: Path | None = None, pid: int | None = None):
+        self.folder = folder or recovery_folder()
+        self.pid = os.getpid() if pid is None else pid
+
+    @property
+    def path(self) -> Path:
+        return self.folder / f"{PREFIX}{self.pid}{SUFFIX}"
+
+    def save(self, session: Session) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        session.save(self.path)
+
+    def discard(self, path: Path | None = None) -> None:
+        (path or self.path).unlink(missing_ok=True)
+
+    def orphans(self) -> list[Path]:
+        """Recovery files whose process has ended, newest first."""
+        found = []
+        for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
+            number = path.name[len(PREFIX):-len(SUFFIX)]
+            if number.isdigit() and not _alive(int(number)):
+                found.append(path)
+            elif not number.isdigit():
+                found.append(path)
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def pending(self) -> tuple[Path, Session | None, str | None] | None:
+        """The newest orphaned recovery file: (path, session, None), or (path, None, why it is unusable)."""
+        for path in self.orphans():
+            try:
+                return path, Session.load(path), None
+            except SessionError as exc:
+                return path, None, str(exc)
         return None
 
-
-def discard_recovery() -> None:
-    recovery_path().unlink(missing_ok=True)
+    def set_aside(self, path: Path) -> Path:
+        """Rename an unusable recovery file so it is kept but never offered again."""
+        target = path.with_name(f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{DAMAGED}")
+        try:
+            path.replace(target)
+        except OSError:
+            path.unlink(missing_ok=True)
+        return target
 
 
 class Autosaver(QObject):
-    """Every few seconds, if there are unsaved edits, write them to the recovery file."""
+    """Every few seconds, if there is unsaved work, write it to this process's recovery file."""
 
     def __init__(self, window, interval_ms: int = AUTOSAVE_MS):
         super().__init__(window)
@@ -52,12 +101,15 @@ class Autosaver(QObject):
         """Write the recovery file when something is unsaved; True if written."""
         if not self.window.has_unsaved_changes():
             return False
-        path = recovery_path()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.window.capture_session().save(path)
+            self.window.recovery.save(self.window.capture_session())
         except OSError as exc:
             self.window.show_status(f"Could not autosave ({exc.strerror or exc}); save your work by hand.",
                                     "warning")
             return False
         return True
+
+
+def recovery_path() -> Path:
+    """This process's recovery file (for tests and the README)."""
+    return RecoveryFile().path

@@ -21,8 +21,12 @@ class _SwapData(QUndoCommand):
     def __init__(self, history: DataHistory, old: dict[str, Any], new: dict[str, Any], text: str):
         super().__init__(text)
         self._history, self._old, self._new = history, old, new
+        self._done = True  # pushed after the store already holds the new value
 
     def redo(self) -> None:
+        if self._done:  # the push itself: nothing to do again
+            self._done = False
+            return
         self._history._put(self._new)
 
     def undo(self) -> None:
@@ -61,12 +65,9 @@ class DataHistory(QObject):
         if old == new:
             self.store.set(new_value)
             return
-        if self._live_base is not None:  # an edit inside a gesture joins the gesture
-            self.store.set(new_value)
-            return
-        self.undo_stack.push(_SwapData(self, old, new, text))
-        if self._part() != new:  # redo could not apply the extras: keep what was asked for
-            self.store.set(new_value)
+        self.store.set(new_value)  # the whole new value, other fields included
+        if self._live_base is None:  # inside a gesture, an edit joins the gesture's one step
+            self.undo_stack.push(_SwapData(self, old, new, text))
 
     def set_source(self, source: DataSource, text: str) -> None:
         self.apply(self.store.value.with_source(source), text)
@@ -91,7 +92,7 @@ class DataHistory(QObject):
     def end_live(self, text: str) -> None:
         base, self._live_base = self._live_base, None
         if base is not None and base != self._part():
-            self.undo_stack.push(_SwapData(self, base, self._part(), text))
+            self.undo_stack.push(_SwapData(self, base, self._part(), text))  # the store holds it already
 
     def clear(self) -> None:
         """Forget the history (a new session or start-up) and call the current data saved."""

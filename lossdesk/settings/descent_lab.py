@@ -47,6 +47,7 @@ class DescentLabSettings:
         if spec is None or self.schedule_value is None:
             object.__setattr__(self, "schedule_value", None)
         else:
+            checks.number(self.schedule_value, f"{SCHEDULES[self.schedule].title}: {spec.label}")
             try:
                 object.__setattr__(self, "schedule_value", spec.check(self.schedule_value, SCHEDULES[self.schedule].title))
             except ValueError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
 
 from lossdesk.cli import parse_options
 from lossdesk.qt.app import build_window
@@ -15,7 +15,6 @@ def private_settings(qapp, tmp_path_factory):
     """Keep preferences, recent files and recovery files out of the user's own folders."""
     qapp.setApplicationName("lossdesk")
     qapp.setOrganizationName("lossdesk")
-    QStandardPaths.setTestModeEnabled(True)
     folder = str(tmp_path_factory.mktemp("settings"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)

@@ -14,14 +14,16 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QContextMenuEvent, QImage
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 
-from lossdesk.qt.export import files as export
-from lossdesk.qt.export.files import (
+from lossdesk.qt.export import (
     ExportError,
     add_export_menu,
     add_export_menus,
     export_descent_gif,
     export_view,
     export_window,
+    files,
+    menus,
+    pictures,
     save_view_to,
 )
 from lossdesk.qt.views.panel import ViewPanel
@@ -53,6 +55,10 @@ def assert_svg(path, min_elements=10) -> ET.Element:
 
 def leftovers(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
+
+
+def set_lr(explorer, lr: float) -> None:
+    explorer.store.update(optimizer=explorer.store.value.optimizer.with_value("lr", lr))
 
 
 # ---------------------------------------------------------------------- one view
@@ -96,8 +102,8 @@ def test_svg_falls_back_to_qt_when_pyqtgraph_fails(tmp_path, explorer, monkeypat
 
 def test_closed_paths_become_lines_back_to_the_start():
     d = "M0,0 L5,0 L5,5 Z M1,1 L2,2 Z "
-    assert export._close_paths_explicitly(d) == "M0,0 L5,0 L5,5 L0,0 M1,1 L2,2 L1,1"
-    assert export._close_paths_explicitly("M0,0 L1,1 ") == "M0,0 L1,1"
+    assert pictures._close_paths_explicitly(d) == "M0,0 L5,0 L5,5 L0,0 M1,1 L2,2 L1,1"
+    assert pictures._close_paths_explicitly("M0,0 L1,1 ") == "M0,0 L1,1"
     # the exporter's own step is back in place after an export
     module = sys.modules["pyqtgraph.exporters.SVGExporter"]
     assert module.correctCoordinates.__name__ == "correctCoordinates"
@@ -117,11 +123,11 @@ def test_an_opengl_view_goes_into_the_svg_as_a_picture(qtbot, tmp_path, window, 
     qtbot.wait(50)
     panel = window.descent_lab.valley_panel
     if not panel.body.available:  # no OpenGL here (offscreen): its message stands in for the 3-D view
-        monkeypatch.setattr(export, "_opengl_widget_class", lambda: QLabel)
+        monkeypatch.setattr(pictures, "_opengl_widget_class", lambda: QLabel)
     root = assert_svg(export_view(panel, tmp_path / "valley.svg"), min_elements=1)
-    pictures = [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "image"]
+    embedded = [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "image"]
     href = "{http://www.w3.org/1999/xlink}href"
-    assert any(el.get(href, "").startswith("data:image/png;base64,") for el in pictures)
+    assert any(el.get(href, "").startswith("data:image/png;base64,") for el in embedded)
 
 
 # ---------------------------------------------------------------------- the window
@@ -172,7 +178,7 @@ def test_an_unknown_ending_is_refused_and_writes_nothing(tmp_path, window, explo
             call(tmp_path / name)
         assert ".png" in str(info.value) or ".gif" in str(info.value)
     assert leftovers(tmp_path) == []
-    assert explorer.state.run is None  # the refused GIF took no step
+    assert explorer.run is None  # the refused GIF took no step
 
 
 def test_the_allowed_endings_are_named(tmp_path, explorer):
@@ -204,7 +210,7 @@ def test_no_permission_leaves_no_file(tmp_path, explorer, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(export.os, "open", refused)
+    monkeypatch.setattr(files.os, "open", refused)
     with pytest.raises(ExportError, match="not allowed to write"):
         export_view(explorer.data_panel, tmp_path / "view.png")
     assert leftovers(tmp_path) == []
@@ -216,7 +222,7 @@ def test_a_failure_at_the_last_moment_leaves_no_half_file(tmp_path, explorer, mo
     def no_space(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "replace", no_space)
+    monkeypatch.setattr(files.os, "replace", no_space)
     with pytest.raises(ExportError, match="disk is full"):
         export_view(explorer.data_panel, tmp_path / "view.png")
     assert leftovers(tmp_path) == ["view.png"]
@@ -226,10 +232,10 @@ def test_a_failure_at_the_last_moment_leaves_no_half_file(tmp_path, explorer, mo
 # ---------------------------------------------------------------------- the descent as a GIF
 def test_the_descent_records_as_an_animated_gif(tmp_path, explorer):
     image_module = pytest.importorskip("PIL.Image")
-    explorer.state.reset_run()
+    explorer.descent.reset()
     count = export_descent_gif(explorer, tmp_path / "descent.gif", 40, frames=4)
     assert count == 5  # the start, then 10 steps a picture
-    assert explorer.state.run.steps == 40
+    assert explorer.run.steps == 40
     with image_module.open(tmp_path / "descent.gif") as gif:
         assert gif.format == "GIF"
         assert gif.n_frames == count > 1
@@ -246,10 +252,10 @@ def test_the_descent_records_as_an_animated_gif(tmp_path, explorer):
 
 def test_the_gif_spreads_many_steps_over_at_most_sixty_frames(tmp_path, explorer):
     pytest.importorskip("PIL")
-    explorer.descent.set_lr(0.001)  # slow enough that 300 steps never converge
-    explorer.state.reset_run()
+    set_lr(explorer, 0.001)  # slow enough that 300 steps never converge
+    explorer.descent.reset()
     assert export_descent_gif(explorer, tmp_path / "slow.gif", 300, size=(400, 200)) == 61
-    assert explorer.state.run.steps == 300
+    assert explorer.run.steps == 300
     from PIL import Image  # noqa: PLC0415
 
     with Image.open(tmp_path / "slow.gif") as gif:
@@ -258,11 +264,11 @@ def test_the_gif_spreads_many_steps_over_at_most_sixty_frames(tmp_path, explorer
 
 def test_recording_stops_when_the_run_diverges_but_keeps_two_frames(tmp_path, explorer):
     pytest.importorskip("PIL")
-    explorer.descent.set_lr(50.0)
-    explorer.state.reset_run()
+    set_lr(explorer, 50.0)
+    explorer.descent.reset()
     count = export_descent_gif(explorer, tmp_path / "boom.gif", 5000, frames=50)
     assert count == 2
-    assert explorer.state.run.status == "diverged"
+    assert explorer.run.status == "diverged"
     from PIL import Image  # noqa: PLC0415
 
     with Image.open(tmp_path / "boom.gif") as gif:
@@ -278,7 +284,7 @@ def test_recording_works_from_another_tab(qtbot, tmp_path, window, explorer):
     window.set_tab("compare")
     qtbot.wait(20)
     before = getattr(explorer, "active", None)
-    explorer.state.reset_run()
+    explorer.descent.reset()
     assert export_descent_gif(explorer, tmp_path / "away.gif", 30, frames=3) == 4
     assert getattr(explorer, "active", None) == before  # the tab goes back to how it was
     with image_module.open(tmp_path / "away.gif") as gif:
@@ -299,7 +305,7 @@ def test_without_pillow_the_gif_names_the_export_extra(tmp_path, explorer, monke
         export_descent_gif(explorer, tmp_path / "descent.gif", 10)
     assert "lossdesk[export]" in str(info.value)
     assert "Pillow" in str(info.value)
-    assert explorer.state.run is None  # nothing was stepped
+    assert explorer.run is None  # nothing was stepped
     assert leftovers(tmp_path) == []
 
 
@@ -335,7 +341,7 @@ def test_choosing_a_menu_entry_asks_for_a_name_and_saves(tmp_path, window, explo
         asked.append((caption, suggested, filters))
         return str(tmp_path / "surface"), filters.split(";;")[0]  # typed without an ending
 
-    monkeypatch.setattr(export, "ask_save_path", dialog)
+    monkeypatch.setattr(menus, "ask_save_path", dialog)
     menu = add_export_menu(explorer.surface_panel, window)
     menu.actions()[1].trigger()  # SVG
     assert asked[0][1] == "loss_surface_cost_over_w_b.svg"
@@ -400,22 +406,22 @@ def test_every_panel_gets_a_menu_once(window, explorer):
 def test_file_menu_helpers_save_the_window_and_the_descent(tmp_path, window, explorer, monkeypatch):
     pytest.importorskip("PIL")
     names = iter([str(tmp_path / "window.svg"), str(tmp_path / "run")])
-    monkeypatch.setattr(export, "ask_save_path", lambda *a: (next(names), "PNG image (*.png)"))
+    monkeypatch.setattr(menus, "ask_save_path", lambda *a: (next(names), "PNG image (*.png)"))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (12, True))
     messages = []
-    assert export.export_window_dialog(window, lambda text, level: messages.append(text))
+    assert menus.export_window_dialog(window, lambda text, level: messages.append(text))
     assert_svg(tmp_path / "window.svg", min_elements=100)
-    explorer.state.reset_run()
-    assert export.export_descent_gif_dialog(explorer, window, lambda text, level: messages.append(text))
+    explorer.descent.reset()
+    assert menus.export_descent_gif_dialog(explorer, window, lambda text, level: messages.append(text))
     assert (tmp_path / "run.gif").read_bytes()[:6] == b"GIF89a"
-    assert explorer.state.run.steps == 12
+    assert explorer.run.steps == 12
     assert messages == ["Saved the window to window.svg.", "Saved the descent (13 pictures) to run.gif."]
 
 
 def test_export_view_dialog_picks_among_the_panels(tmp_path, window, explorer, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Loss curve", True))
-    monkeypatch.setattr(export, "ask_save_path", lambda *a: (str(tmp_path / "curve.png"), "PNG image (*.png)"))
-    panels = export.visible_panels(window)
+    monkeypatch.setattr(menus, "ask_save_path", lambda *a: (str(tmp_path / "curve.png"), "PNG image (*.png)"))
+    panels = menus.visible_panels(window)
     assert explorer.curve_panel in panels and explorer.data_panel in panels
-    assert export.export_view_dialog(window, panels)
+    assert menus.export_view_dialog(window, panels)
     assert_png(tmp_path / "curve.png")

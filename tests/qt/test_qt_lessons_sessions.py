@@ -13,8 +13,9 @@ from lossdesk.cli import parse_options
 from lossdesk.lesson_text import load_lesson
 from lossdesk.model import make_preset
 from lossdesk.qt.app import build_window
-from lossdesk.qt.recovery import recovery_path
+from lossdesk.qt.recovery import RecoveryFile
 from lossdesk.session import Session
+from lossdesk.settings import AppSettings
 from qt_helpers import drag, type_into
 
 TAB_OF = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
@@ -36,7 +37,7 @@ def test_each_lesson_step_applies_its_setup(qtbot, window, index):
     window.lessons.show_step(index)
     setup = step.setup
     assert window.tabs.currentIndex() == TAB_OF[setup["tab"]]
-    state = window.classification.state if setup["tab"] == "classification" else window.explorer.state
+    state = window.cls_store.value if setup["tab"] == "classification" else window.reg_store.value
     if "preset" in setup:
         assert state.data == make_preset(setup["preset"])
     if "loss" in setup:
@@ -44,7 +45,7 @@ def test_each_lesson_step_applies_its_setup(qtbot, window, index):
     if "w" in setup:
         assert (state.w, state.b) == (setup["w"], setup["b"])
     if "lr" in setup:
-        assert state.lr == setup["lr"]
+        assert state.optimizer.lr == setup["lr"]
     assert window.lessons.isVisible()
     assert window.lessons.heading.text() == step.title
     assert f"Step {index + 1} of" in window.lessons.counter.text()
@@ -58,41 +59,45 @@ def test_lesson_formulas_follow_the_app_and_it_stays_usable(qtbot, window):
     type_into(qtbot, window.explorer.controls.w.box, "1.5")  # the rest of the app still works
     after = window.lessons.formula.text()
     assert after != before
-    assert f"{window.explorer.snapshot.cost:.4g}" in after
+    assert f"{window.explorer.results().snapshot.cost:.4g}" in after
     qtbot.mouseClick(window.lessons.next, Qt.MouseButton.LeftButton)
     assert window.lessons.step_index == 2
-    assert window.explorer.state.loss == "mae"
+    assert window.reg_store.value.loss == "mae"
     qtbot.mouseClick(window.lessons.back, Qt.MouseButton.LeftButton)
     assert window.lessons.step_index == 1
-    assert window.explorer.state.loss == "mse"
+    assert window.reg_store.value.loss == "mse"
 
 
 def test_a_session_round_trips_exactly(qtbot, window, tmp_path):
     ex = window.explorer
-    s = ex.state
-    x0, y0 = float(s.data.x[4]), float(s.data.y[4])
+    data = window.reg_store.value.data
+    x0, y0 = float(data.x[4]), float(data.y[4])
     drag(qtbot, ex.data_view.widget, (x0, y0), (x0, y0 + 3))
-    ex.set_loss("huber")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Huber
+    assert window.reg_store.value.loss == "huber"
     type_into(qtbot, ex.controls.delta.box, "0.7")
     type_into(qtbot, ex.controls.w.box, "1.25")
-    window.classification.set_loss("cce")
+    window.set_tab("classification")
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # categorical CE
+    assert window.cls_store.value.loss == "cce"
     window.classification.load_preset("three_classes")
-    window.classification.state.set_theta(np.linspace(-1, 1, 9))
-    window.compare.set_shown(["mse", "quantile"])
-    window.descent_lab.set_shown(["adam", "nesterov"])
+    window.cls_store.set(window.cls_store.value.with_theta(np.linspace(-1, 1, 9)))
+    window.lab_store.update(shown=("mse", "quantile"))
+    window.descent_store.update(racing=("adam", "nesterov"))
     window.set_tab("compare")
     path = tmp_path / "class.lossdesk"
     assert window.save_session_path(path)
     saved = json.loads(path.read_text())
-    assert saved["schema_version"] == 1
+    assert saved["schema_version"] == 2
     assert not window.has_unsaved_changes()
 
     other = fresh_window(qtbot)
     assert other.open_session_path(path)
-    assert other.explorer.state.data == s.data
-    assert other.classification.state.data == window.classification.state.data
-    np.testing.assert_array_equal(other.classification.state.theta, np.linspace(-1, 1, 9))
+    assert other.reg_store.value.data == window.reg_store.value.data
+    assert other.cls_store.value.data == window.cls_store.value.data
+    np.testing.assert_array_equal(other.cls_store.value.theta, np.linspace(-1, 1, 9))
     assert other.tabs.currentIndex() == TAB_OF["compare"]
+    assert other.current_settings() == window.current_settings()
     assert json.loads(other.capture_session().to_json()) == json.loads(window.capture_session().to_json())
 
 
@@ -103,9 +108,9 @@ def test_a_session_round_trips_exactly(qtbot, window, tmp_path):
         ('{"format": "something-else"}', "not a lossdesk session"),
         ('{"format": "lossdesk-session", "schema_version": 99, "written_by": "lossdesk 9.0"}', "newer lossdesk"),
         ('{"format": "lossdesk-session", "schema_version": 1, "regression": {"data": {"x": [1, 2], "y": [1]},'
-         ' "loss": "mse"}}', "regression data"),
+         ' "loss": "mse"}}', "x has 2 values but y has 1"),
         ('{"format": "lossdesk-session", "schema_version": 1, "regression": {"data": {"x": [1, 2], "y": [1, 2]},'
-         ' "loss": "bce"}}', "not one of the losses"),
+         ' "loss": "bce"}}', "loss must be one of mse"),
     ],
 )
 def test_a_bad_session_gives_a_message_and_changes_nothing(qtbot, window, tmp_path, content, needle):
@@ -119,38 +124,55 @@ def test_a_bad_session_gives_a_message_and_changes_nothing(qtbot, window, tmp_pa
     assert window.capture_session().to_json() == before
 
 
+def gone_pid() -> int:
+    """The process id of a process that has ended (a crashed run's)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def move_point(win, row: int, x: float, y: float) -> None:
+    data = win.reg_store.value.data
+    win.reg_history.set_data(data.with_row(row, {"x": x, "y": y}), "Move point")
+
+
 def test_recovery_after_a_crash_restores_the_edits(qtbot, monkeypatch):
     first = fresh_window(qtbot)
-    s = first.explorer.state
-    s.move_point(2, float(s.data.x[2]), 42.0)
+    first.recovery = RecoveryFile(pid=gone_pid())  # as if this run had crashed
+    move_point(first, 2, float(first.reg_store.value.data.x[2]), 42.0)
     assert first.has_unsaved_changes()
     assert first.autosaver.save_now()
-    assert recovery_path().exists()
-    edited = s.data
+    assert first.recovery.path.exists()
+    edited = first.reg_store.value.data
     # the process "crashes": no close, no clean-up; a new run starts
     second = fresh_window(qtbot)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert second.offer_recovery()
-    assert second.explorer.state.data == edited
+    assert second.reg_store.value.data == edited
     assert second.has_unsaved_changes()
+    assert not first.recovery.path.exists()  # offered once, then gone
     first.autosaver.timer.stop()
 
 
 def test_declining_recovery_discards_it(qtbot, monkeypatch):
     first = fresh_window(qtbot)
-    first.explorer.state.move_point(0, 0.0, 9.0)
+    first.recovery = RecoveryFile(pid=gone_pid())
+    move_point(first, 0, 0.0, 9.0)
     first.autosaver.save_now()
     second = fresh_window(qtbot)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert not second.offer_recovery()
-    assert not recovery_path().exists()
-    assert second.explorer.state.data == make_preset("outliers")
+    assert not first.recovery.path.exists()
+    assert second.reg_store.value.data == make_preset("outliers")
 
 
 def test_closing_with_unsaved_changes_asks_first(qtbot, monkeypatch):
     win = fresh_window(qtbot)
     win.confirm_close = True
-    win.explorer.state.move_point(1, 0.0, 5.0)
+    move_point(win, 1, 0.0, 5.0)
     asked = []
 
     def cancel(*args, **kwargs):
@@ -196,8 +218,9 @@ def test_font_scale_and_dark_theme(qtbot, window):
 
 
 def test_session_file_round_trip_without_qt(tmp_path):
-    session = Session(tab="descent", regression={}, lesson=3)
+    session = Session(AppSettings(tab="descent", lesson=3))
     path = tmp_path / "x.lossdesk"
     session.save(path)
     again = Session.load(path)
-    assert again.tab == "descent" and again.lesson == 3
+    assert again.settings.tab == "descent" and again.settings.lesson == 3
+    assert again == session

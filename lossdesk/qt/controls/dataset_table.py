@@ -1,7 +1,9 @@
 """The dataset editor: a table of the points, in step with the data view both ways.
 
-Edits become undoable data-set swaps through the state; a cell that is given text,
-NaN, infinity or nothing refuses it, says why, and keeps its old value.
+The table shows ``store.value.data`` (regression or classification points); an edit
+becomes one undoable data-set swap through the tab's ``DataHistory``; the selected row
+is the tab's ``PointMarks.selected``. A cell that is given text, NaN, infinity or
+nothing refuses it, says why, and keeps its old value.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lossdesk.model import DatasetError
-from lossdesk.qt.state import DataState
+from dataclasses import replace
+from typing import Any
+
+from lossdesk.model import DatasetError, RegressionData
+from lossdesk.settings import SettingsStore
+from lossdesk.settings.selection import PointMarks
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,35 +46,62 @@ def parse_cell(text: str) -> float:
     return value
 
 
+def default_new_point(settings: Any) -> dict[str, float]:
+    """Where the Add button puts a point: right of the data on the current line (regression),
+    or at the middle of the features in the class a double-click would add (classification)."""
+    data = settings.data
+    if isinstance(data, RegressionData):
+        x = float(data.x.max()) + 0.5
+        return {"x": x, "y": float(settings.w * x + settings.b)}
+    values = {name: float(data.column(name).mean()) for name in data.column_names if name != "label"}
+    values["label"] = float(getattr(settings, "add_label", 0))
+    return values
+
+
+def without_row(settings: Any, row: int) -> Any:
+    """The settings with point ``row`` removed; an outlier after it keeps pointing at its point."""
+    value = settings.with_source(settings.source.edited(settings.data.without(row)))
+    outlier = getattr(settings, "outlier", None)
+    if outlier is not None:
+        if outlier == row:
+            value = replace(value, outlier=None, outlier_base=0.0)
+        elif outlier > row:
+            value = replace(value, outlier=outlier - 1)
+    return value
+
+
 class DatasetTableModel(QAbstractTableModel):
     rejected = Signal(str)
 
-    def __init__(self, state: DataState):
+    def __init__(self, store: SettingsStore, history):
         super().__init__()
-        self.state = state
-        self._n = state.data.n
-        self._columns = state.data.column_names
-        state.changed.connect(self._state_changed)
+        self.store, self.history = store, history
+        self._data = store.value.data
+        store.changed.connect(self._store_changed)
+
+    @property
+    def points(self):
+        return self._data
 
     # ----------------------------------------------------------- Qt model API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self.state.data.n
+        return 0 if parent.isValid() else self._data.n
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.state.data.column_names)
+        return 0 if parent.isValid() else len(self._data.column_names)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.state.data.column_names[section]
+            return self._data.column_names[section]
         return str(section)
 
     def data(self, index: Index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        col = self.state.data.column_names[index.column()]
-        value = float(self.state.data.column(col)[index.row()])
+        col = self._data.column_names[index.column()]
+        value = float(self._data.column(col)[index.row()])
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{value:.6g}"
         if role == Qt.ItemDataRole.EditRole:
@@ -83,37 +116,39 @@ class DatasetTableModel(QAbstractTableModel):
     def setData(self, index: Index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        col = self.state.data.column_names[index.column()]
+        data = self.store.value.data
+        col = data.column_names[index.column()]
         try:
             number = parse_cell(value)
-            new = self.state.data.with_value(index.row(), col, number)
+            new = data.with_value(index.row(), col, number)
+            self.history.set_data(new, f"Edit {col} of point {index.row()}")
         except (ValueError, DatasetError) as exc:
             self.rejected.emit(f"Row {index.row()}, column {col}: {exc}. The old value is kept.")
             return False
-        self.state.set_data(new, f"Edit {col} of point {index.row()}")
         return True
 
-    # ----------------------------------------------------------- sync with state
-    def _state_changed(self, aspects: frozenset) -> None:
-        if "data" not in aspects:
+    # ----------------------------------------------------------- following the store
+    def _store_changed(self, new: Any, _old: Any) -> None:
+        data = new.data
+        if data is self._data:
             return
-        n = self.state.data.n
-        columns = self.state.data.column_names
-        if n != self._n or columns != self._columns:
+        if data.n != self._data.n or data.column_names != self._data.column_names:
             self.beginResetModel()
-            self._n, self._columns = n, columns
+            self._data = data
             self.endResetModel()
         else:
-            self.dataChanged.emit(self.index(0, 0), self.index(n - 1, self.columnCount() - 1))
+            self._data = data
+            if data.n:
+                self.dataChanged.emit(self.index(0, 0), self.index(data.n - 1, self.columnCount() - 1))
 
 
 class DatasetEditor(QWidget):
     """The table plus Add and Delete buttons and a line for refused edits."""
 
-    def __init__(self, state: DataState, parent: QWidget | None = None):
+    def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = state
-        self.model = DatasetTableModel(state)
+        self.store, self.history, self.marks = store, history, marks
+        self.model = DatasetTableModel(store, history)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -139,19 +174,34 @@ class DatasetEditor(QWidget):
         self.model.rejected.connect(self.show_message)
         self.add_button.clicked.connect(self.add_row)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        state.changed.connect(self._state_changed)
+        self._connect_selection()
+        self.model.modelReset.connect(self._connect_selection)
+        marks.changed.connect(self._marks_changed)
+
+    def _connect_selection(self) -> None:
+        # QTableView keeps its selection model across resets; connecting twice is refused quietly
+        model = self.table.selectionModel()
+        if model is not getattr(self, "_selection_model", None):
+            model.currentRowChanged.connect(self._row_changed)
+            self._selection_model = model
+        self._marks_changed()
 
     def show_message(self, text: str) -> None:
-        self.message.setText(text)
+        if self.message.text() != text:
+            self.message.setText(text)
 
     def add_row(self) -> None:
-        row = self.state.add_values(self.state.default_new_point())
-        self.state.select(row)
-        self.message.setText("")
+        value = self.store.value
+        try:
+            self.history.set_data(value.data.with_added(default_new_point(value)), "Add point")
+        except ValueError as exc:
+            self.show_message(str(exc))
+            return
+        self.marks.select(self.store.value.data.n - 1)
+        self.show_message("")
 
     def delete_selected(self) -> None:
-        row = self.state.selected
+        row = self.marks.selected
         if row is None:
             current = self.table.currentIndex()
             row = current.row() if current.isValid() else None
@@ -159,20 +209,19 @@ class DatasetEditor(QWidget):
             self.show_message("Select a point first, then delete it.")
             return
         try:
-            self.state.remove_point(row)
-        except DatasetError as exc:
+            self.history.apply(without_row(self.store.value, row), "Remove point")
+        except ValueError as exc:
             self.show_message(str(exc))
             return
-        self.state.select(None)
-        self.message.setText("")
+        self.marks.select(None)
+        self.show_message("")
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.state.select(current.row())
+        if current.isValid() and current.row() < self.model.rowCount():
+            self.marks.select(current.row())
 
-    def _state_changed(self, aspects: frozenset) -> None:
-        if "selection" in aspects:
-            row = self.state.selected
-            if row is not None and row != self.table.currentIndex().row():
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
+    def _marks_changed(self) -> None:
+        row = self.marks.selected
+        if row is not None and row < self.model.rowCount() and row != self.table.currentIndex().row():
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))

@@ -1,38 +1,66 @@
-"""Gradient-descent controls and the animation that plays a run, for any tab's state."""
+"""Gradient-descent controls and the animation that plays a run, for any tab.
+
+The optimizer, its learning rate and the steps per frame are settings: the panel shows
+``store.value.optimizer`` (an ``OptimizerChoice``) and ``store.value.steps_per_frame``
+and writes changes back with ``store.update``. The run itself belongs to the tab, the
+``driver``, which the panel asks to:
+
+* ``advance(k) -> str``: take k steps, write θ back, return the run's status
+  ("running", "converged", "diverged" or "max_steps");
+* ``reset_run()``: put θ back at the start and forget the run;
+* ``run_problem() -> str | None``: why it cannot run now (None: it can).
+"""
 
 from __future__ import annotations
+
+from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from lossdesk.model import OPTIMIZERS
-from lossdesk.qt.state import DEFAULT_LR, DataState
+from lossdesk.model.hyperparameters import LEARNING_RATE_RANGE
+from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
+from lossdesk.settings import OptimizerChoice, SettingsStore
+from lossdesk.settings.regression import MAX_STEPS_PER_FRAME
 
 FRAME_MS = 16
+IDLE_TEXT = "Press Play to roll down from here."
+
+
+class DescentDriver(Protocol):
+    def advance(self, k: int) -> str: ...
+
+    def reset_run(self) -> None: ...
+
+    def run_problem(self) -> str | None: ...
 
 
 class DescentPanel(QGroupBox):
     """Optimizer, learning rate, speed, Play/Step/Reset, and the QTimer that plays."""
 
-    started = Signal()
-    message = Signal(str, str)
+    started = Signal()  # a run is about to take a step (the tab may hide an old error)
+    message = Signal(str, str)  # text, level
 
-    def __init__(self, state: DataState, parent: QWidget | None = None):
+    def __init__(self, store: SettingsStore, driver: DescentDriver, parent: QWidget | None = None):
         super().__init__("Gradient descent", parent)
-        self.state = state
+        self.store, self.driver = store, driver
         form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         self.optimizer = QComboBox()
         for name, cls in OPTIMIZERS.items():
             self.optimizer.addItem(cls.title, name)
-        self.optimizer.setToolTip("How each step uses the gradient")
+        self.optimizer.setToolTip("How each step uses the gradient; choosing one starts it at its own "
+                                  "learning rate")
         form.addRow("Optimizer", self.optimizer)
-        self.lr = FloatSlider("", 1e-4, 10.0, state.lr, log=True, decimals=5, box_range=(1e-5, 1000.0),
-                              tooltip="Learning rate η: the size of each step (log scale). "
-                                      "Too large and the ball flies out of the valley.")
+        low, high = LEARNING_RATE_RANGE
+        self.lr = FloatSlider("", 1e-4, 10.0, store.value.optimizer.lr, log=True, decimals=5, box_range=(low, high),
+                              tooltip="Learning rate η: the length of each step (log scale). "
+                                      "Too long a step and the ball leaves the valley.")
         form.addRow("Learning rate", self.lr)
-        self.speed = FloatSlider("", 1, 50, 1, decimals=0, tooltip="Descent steps per animation frame")
+        self.speed = FloatSlider("", 1, MAX_STEPS_PER_FRAME, store.value.steps_per_frame, decimals=0,
+                                 tooltip="How many descent steps each animation frame takes")
         form.addRow("Steps/frame", self.speed)
         buttons = QHBoxLayout()
         self.play = QPushButton("Play")
@@ -41,12 +69,13 @@ class DescentPanel(QGroupBox):
         self.step = QPushButton("Step")
         self.step.setToolTip("Take one descent step (Right arrow)")
         self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Back to the start and clear the path (R)")
+        self.reset_button.setToolTip("Back to the start, and the path cleared (R)")
         for b in (self.play, self.step, self.reset_button):
             buttons.addWidget(b)
         form.addRow(buttons)
-        self.run_status = QLabel("Press Play to roll down from here.")
+        self.run_status = QLabel(IDLE_TEXT)
         self.run_status.setWordWrap(True)
+        self.run_status.setToolTip("Where the descent is")
         form.addRow(self.run_status)
 
         self.timer = QTimer(self)
@@ -54,29 +83,39 @@ class DescentPanel(QGroupBox):
         self.timer.timeout.connect(self.tick)
         self.optimizer.currentIndexChanged.connect(lambda i: self.set_optimizer(self.optimizer.itemData(i)))
         self.lr.valueChanged.connect(self.set_lr)
-        self.speed.valueChanged.connect(lambda v: setattr(state, "steps_per_tick", max(1, int(round(v)))))
+        self.speed.valueChanged.connect(self._speed_changed)
         self.play.toggled.connect(self.set_playing)
         self.step.clicked.connect(self.step_once)
         self.reset_button.clicked.connect(self.reset)
-        state.changed.connect(self._state_changed)
+        store.changed.connect(self._store_changed)
+        self.show_settings()
 
     # ------------------------------------------------------------------ settings
-    def sync(self) -> None:
-        with signals_blocked(self.optimizer):
-            self.optimizer.setCurrentIndex(self.optimizer.findData(self.state.optimizer))
-        self.lr.set_value(self.state.lr)
+    def show_settings(self, value: Any = None) -> None:
+        """Show the store's optimizer, learning rate and speed (signals blocked)."""
+        value = self.store.value if value is None else value
+        show_choice(self.optimizer, value.optimizer.name)
+        show_number(self.lr, value.optimizer.lr)
+        show_number(self.speed, float(value.steps_per_frame))
+
+    sync = show_settings  # the name the tabs used before
+
+    def _store_changed(self, new: Any, _old: Any) -> None:
+        self.show_settings(new)
+
+    def _report(self, text: str, level: str) -> None:
+        self.message.emit(text, level)
 
     def set_optimizer(self, name: str) -> None:
-        self.state.set_optimizer(name)
-        self.set_lr(DEFAULT_LR.get(name, self.state.lr))
-        self.sync()
+        """Another optimizer, at its own default settings."""
+        write(self._report, lambda: self.store.update(optimizer=OptimizerChoice.default(name)), self.show_settings)
 
     def set_lr(self, value: float) -> None:
-        try:
-            self.state.set_lr(value)
-        except ValueError as exc:
-            self.message.emit(str(exc), "error")
-        self.lr.set_value(self.state.lr)
+        write(self._report, lambda: self.store.update(optimizer=self.store.value.optimizer.with_value("lr", value)),
+              self.show_settings)
+
+    def _speed_changed(self, value: float) -> None:
+        write(self._report, lambda: self.store.update(steps_per_frame=max(1, int(round(value)))), self.show_settings)
 
     # ------------------------------------------------------------------ playing
     @property
@@ -84,8 +123,8 @@ class DescentPanel(QGroupBox):
         return self.timer.isActive()
 
     def _can_run(self) -> bool:
-        """False (with the reason shown) when the loss cannot score these labels."""
-        problem = getattr(self.state, "label_problem", lambda: None)()
+        """False (with the reason said) when the tab cannot run a descent now."""
+        problem = self.driver.run_problem()
         if problem:
             self.message.emit(problem, "warning")
             return False
@@ -96,12 +135,11 @@ class DescentPanel(QGroupBox):
             playing = False
         with signals_blocked(self.play):
             self.play.setChecked(playing)
-        self.play.setText("Pause" if playing else "Play")
+        show_text(self.play, "Pause" if playing else "Play")  # type: ignore[arg-type]
+        if playing == self.timer.isActive():
+            return
         if playing:
             self.started.emit()
-            run = self.state.ensure_run()
-            if run.status == "diverged":
-                self.state.reset_run(run.thetas[0])
             self.timer.start()
         else:
             self.timer.stop()
@@ -110,7 +148,8 @@ class DescentPanel(QGroupBox):
         self.set_playing(not self.playing)
 
     def tick(self) -> None:
-        if self.state.step(self.state.steps_per_tick) != "running":
+        """One animation frame: ``steps_per_frame`` steps; a run that ends stops the animation."""
+        if self.driver.advance(int(self.store.value.steps_per_frame)) != "running":
             self.set_playing(False)
 
     def step_once(self) -> None:
@@ -118,19 +157,14 @@ class DescentPanel(QGroupBox):
         if not self._can_run():
             return
         self.started.emit()
-        self.state.step(1)
+        self.driver.advance(1)
 
     def reset(self) -> None:
         self.set_playing(False)
         self.started.emit()
-        self.state.reset_run()
+        self.driver.reset_run()
 
-    def _state_changed(self, aspects: frozenset) -> None:
-        if not aspects & {"run", "line"}:
-            return
-        run = self.state.run
-        if run is None:
-            self.run_status.setText("Press Play to roll down from here.")
-        else:
-            text = run.message
-            self.run_status.setText(text[0].upper() + text[1:])
+    def show_run_text(self, text: str | None) -> None:
+        """The run's state in a few words (None or empty: no run, so how to start one)."""
+        text = text[0].upper() + text[1:] if text else IDLE_TEXT
+        show_text(self.run_status, text)

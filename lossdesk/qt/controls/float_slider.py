@@ -79,11 +79,17 @@ class FloatSlider(QWidget):
         return float(self.box.value())
 
     def set_value(self, value: float) -> None:
+        """Show ``value`` without emitting ``valueChanged`` (nothing happens if it is shown already)."""
+        value = float(value)
+        if self.box.value() == round(value, self.box.decimals()) and self.slider.value() == self._to_pos(value):
+            return
         with signals_blocked(self.slider, self.box):
             self.box.setValue(value)
             self.slider.setValue(self._to_pos(value))
 
     def set_range(self, low: float, high: float) -> None:
+        if (low, high) == (self.low, self.high):
+            return
         self.low, self.high = low, high
         with signals_blocked(self.slider):
             self.slider.setValue(self._to_pos(self.box.value()))
@@ -100,12 +106,20 @@ class FloatSlider(QWidget):
         self.valueChanged.emit(float(value))
 
 
-def bind_live_slider(control: FloatSlider, state, apply: Callable[[float, bool], None], text: str) -> None:
+def bind_live_slider(control: FloatSlider, history, apply: Callable[[float, bool], None], text: str,
+                     finished: Callable[[], None] | None = None) -> None:
     """Drive a data edit from a slider: live while the handle is held, one undo step per move.
 
-    ``apply(value, live)`` is called for every change; ``live`` is true while the user
-    holds the handle. Typed values (live false) are ordinary undoable edits.
+    ``history`` is a ``DataHistory`` (``begin_live``/``end_live``). ``apply(value, live)``
+    is called for every change; ``live`` is true while the user holds the handle (then
+    ``history.preview`` it); typed values (live false) are ordinary undoable edits.
+    ``finished`` runs after the handle is let go and the step recorded.
     """
-    control.slider.sliderPressed.connect(state.begin_live_edit)
-    control.slider.sliderReleased.connect(lambda: state.end_live_edit(text))
+    def released() -> None:
+        history.end_live(text)
+        if finished is not None:
+            finished()
+
+    control.slider.sliderPressed.connect(history.begin_live)
+    control.slider.sliderReleased.connect(released)
     control.valueChanged.connect(lambda value: apply(value, control.slider.isSliderDown()))

@@ -1,6 +1,8 @@
 """Drag K logits and watch the softmax probabilities and the categorical cross-entropy move.
 
-CCE from logits: L = log Σₖ e^{z_k} − z_y; the probabilities are softmax(z).
+CCE from logits: L = log Σₖ e^{z_k} − z_y; the probabilities are softmax(z). The numbers
+come from ``logit_probe`` in the classification results; the view only draws them. The
+playground is a scratch pad beside the data: its logits are not part of the tab's settings.
 """
 
 from __future__ import annotations
@@ -8,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from lossdesk.model import LOSSES, softmax
+from lossdesk.model.results.classification import LogitProbe, logit_probe
+from lossdesk.qt.controls.binding import show_text
 from lossdesk.qt.views.class_probabilities import ClassProbabilitiesView
 from lossdesk.qt.views.panel import ViewPanel
-from lossdesk.qt.controls.float_slider import FloatSlider
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
 MAX_CLASSES = 6
 
@@ -53,11 +56,10 @@ class LogitPlayground(QWidget):
 
     def _classes_changed(self, k: int) -> None:
         current = max(self.true_class.currentIndex(), 0)
-        self.true_class.blockSignals(True)
-        self.true_class.clear()
-        self.true_class.addItems([str(c) for c in range(k)])
-        self.true_class.setCurrentIndex(min(current, k - 1))
-        self.true_class.blockSignals(False)
+        with signals_blocked(self.true_class):
+            self.true_class.clear()
+            self.true_class.addItems([str(c) for c in range(k)])
+            self.true_class.setCurrentIndex(min(current, k - 1))
         for i, slider in enumerate(self.sliders):
             slider.setVisible(i < k)
         self.refresh()
@@ -66,13 +68,21 @@ class LogitPlayground(QWidget):
         return np.array([s.value() for s in self.sliders[: self.classes.value()]])
 
     def refresh(self) -> None:
-        z = self.logits()
-        y = self.true_class.currentIndex()
-        p = softmax(z[None, :])[0]
-        loss = float(LOSSES["cce_logits"].value([y], z[None, :])[0])
-        self.view.show(p, y)
-        self.readout.setText(
-            f"p<sub>{y}</sub> = {p[y]:.4f}   →   loss = −log p<sub>{y}</sub> = "
-            f"log Σ e<sup>z</sup> − z<sub>{y}</sub> = <b>{loss:.4f}</b>"
-        )
-        self.probabilities, self.loss = p, loss
+        probe = logit_probe(self.logits(), max(self.true_class.currentIndex(), 0))
+        self.show_probe(probe)
+
+    def show_probe(self, probe: LogitProbe) -> None:
+        y = probe.true_class
+        self.probe = probe
+        self.view.show(probe.probabilities, y)
+        show_text(self.readout,
+                  f"p<sub>{y}</sub> = {probe.probabilities[y]:.4f}   →   loss = −log p<sub>{y}</sub> = "
+                  f"log Σ e<sup>z</sup> − z<sub>{y}</sub> = <b>{probe.loss:.4f}</b>")
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self.probe.probabilities
+
+    @property
+    def loss(self) -> float:
+        return self.probe.loss

@@ -1,4 +1,8 @@
-"""The control column: data, loss, line and descent settings."""
+"""The explorer's control column: data, loss, line and descent.
+
+Plain widgets: the tab binds them to its settings store (they hold no state of their
+own); the descent box binds itself (``DescentPanel(store, driver)``).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from PySide6.QtCore import Qt
+
 from lossdesk.model import LOSSES, PRESETS
-from lossdesk.qt.controls.descent_panel import DescentPanel
-from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.controls.descent_panel import DescentDriver, DescentPanel
 from lossdesk.qt.controls.float_slider import FloatSlider
+from lossdesk.settings import SettingsStore
 
 REGRESSION_PRESETS = [name for name, p in PRESETS.items() if p.task == "regression"]
 
 
 class ControlPanel(QWidget):
-    def __init__(self, state: ExplorerState, parent: QWidget | None = None):
+    def __init__(self, store: SettingsStore, driver: DescentDriver, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -32,13 +38,14 @@ class ControlPanel(QWidget):
         form = QFormLayout(data_box)
         form.setContentsMargins(6, 4, 6, 4)
         self.preset = QComboBox()
-        self.preset.addItems(REGRESSION_PRESETS)
+        for name in REGRESSION_PRESETS:
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, PRESETS[name].description, Qt.ItemDataRole.ToolTipRole)
         self.preset.setToolTip("A built-in data set; choosing one replaces the points (Ctrl+Z brings them back)")
-        for i, name in enumerate(REGRESSION_PRESETS):
-            self.preset.setItemData(i, PRESETS[name].description, role=3)  # Qt.ToolTipRole
         form.addRow("Preset", self.preset)
         self.noise = FloatSlider("", 0.0, 3.0, 0.6, decimals=2,
-                                 tooltip="How much random scatter the preset has; moving it regenerates the points")
+                                 tooltip="How much random scatter the preset has; moving it draws the preset's "
+                                         "points again (only for a preset: your own points stay as they are)")
         form.addRow("Noise", self.noise)
         self.outlier_form = form  # the tab adds its outlier controls here
         layout.addWidget(data_box)
@@ -51,7 +58,7 @@ class ControlPanel(QWidget):
         for name, loss in LOSSES.items():
             if loss.task == "regression":
                 self.loss.addItem(loss.title, name)
-                self.loss.setItemData(self.loss.count() - 1, loss.formula, role=3)
+                self.loss.setItemData(self.loss.count() - 1, loss.formula, Qt.ItemDataRole.ToolTipRole)
         self.loss.setToolTip("The loss that scores each point's error (Ctrl+1 … Ctrl+5)")
         form.addRow("Loss", self.loss)
         self.delta = FloatSlider("δ", 0.05, 10.0, 1.0, log=True, decimals=3, box_range=(0.001, 1000.0),
@@ -79,11 +86,13 @@ class ControlPanel(QWidget):
         layout.addWidget(line_box)
 
         # ---------------------------------------------------------------- descent
-        self.descent = DescentPanel(state)
+        self.descent = DescentPanel(store, driver)
         layout.addWidget(self.descent)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     def show_param_controls(self, loss: str) -> None:
-        self.delta.setVisible(loss == "huber")
-        self.tau.setVisible(loss == "quantile")
+        """Only the selected loss's parameters are shown (δ for Huber, τ for pinball)."""
+        for control, owner in ((self.delta, "huber"), (self.tau, "quantile")):
+            if control.isHidden() == (loss == owner):
+                control.setVisible(loss == owner)

@@ -8,154 +8,13 @@ dock: everything else stays usable while it is open. Steps live in
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from lossdesk.lesson_text import LessonStep, load_lesson
-from lossdesk.model.snapshot import regression_snapshot
-from lossdesk.qt.math_html import E, SUM, Y, YHAT, frac, num, row
-
-# ============================================================== formulas with live numbers
-def _regression_parts(loss: str) -> tuple[str, str]:
-    return {
-        "mse": ("MSE", f"({Y} &minus; {YHAT})<sup>2</sup>"),
-        "mae": ("MAE", f"|{Y} &minus; {YHAT}|"),
-        "huber": ("Huber", f"H<sub>&delta;</sub>({YHAT} &minus; {Y})"),
-        "logcosh": ("log-cosh", f"log cosh({YHAT} &minus; {Y})"),
-        "quantile": ("pinball", f"&rho;<sub>&tau;</sub>({Y} &minus; {YHAT})"),
-    }[loss]
-
-
-def _snapshot(window, loss: str | None = None):
-    """Fresh numbers from the state (a hidden explorer's own snapshot may be out of date)."""
-    s = window.explorer.state
-    loss = loss or s.loss
-    return regression_snapshot(s.data, loss, s.loss_params[loss], s.w, s.b)
-
-
-def _cost_row(window, loss: str | None = None) -> str:
-    loss = loss or window.explorer.state.loss
-    snap = _snapshot(window, loss)
-    name, term = _regression_parts(loss)
-    return row(f"{name} =", frac("1", "n"), SUM, term, "=", frac(num(snap.total), str(snap.n)),
-               f"= <b>{num(snap.cost)}</b>")
-
-
-def formula_point_loss(window) -> str:
-    s = window.explorer.state
-    snap = _snapshot(window)
-    selected = s.selected if s.selected is not None and s.selected < snap.n else None
-    i = selected if selected is not None else int(np.argmax(snap.losses))
-    _name, term = _regression_parts(s.loss)
-    which = "the selected point" if selected is not None else "the point with the largest loss"
-    return (
-        f"<p>For {which} (point {i}): y = {num(float(s.data.y[i]))}, ŷ = {num(float(snap.predictions[i]))}</p>"
-        + row(f"L<sub>{i}</sub> = {term} = <b>{num(float(snap.losses[i]))}</b>")
-    )
-
-
-def formula_regression_cost(window) -> str:
-    return _cost_row(window)
-
-
-def formula_loss_vs_cost(window) -> str:
-    snap = _snapshot(window)
-    _name, term = _regression_parts(window.explorer.state.loss)
-    shown = ", ".join(num(v, 3) for v in snap.losses[:3])
-    return (
-        row("loss of each point:", f"L<sub>i</sub> = {term} &rarr; [{shown}, …]")
-        + row("cost:", "C =", frac("1", "n"), SUM, "L<sub>i</sub> =", frac(num(snap.total), str(snap.n)),
-              f"= <b>{num(snap.cost)}</b>")
-    )
-
-
-def formula_gradient_step(window) -> str:
-    s = window.explorer.state
-    snap = _snapshot(window)
-    gw, gb = snap.gradient
-    lr = s.lr
-    return (
-        row("w &larr; w &minus; &eta;", frac("&part;C", "&part;w"))
-        + row(f"&nbsp;&nbsp;= {num(s.w)} &minus; {num(lr)} &times; ({num(gw)}) = <b>{num(s.w - lr * gw)}</b>")
-        + row("b &larr; b &minus; &eta;", frac("&part;C", "&part;b"))
-        + row(f"&nbsp;&nbsp;= {num(s.b)} &minus; {num(lr)} &times; ({num(gb)}) = <b>{num(s.b - lr * gb)}</b>")
-        + f"<p>cost now: <b>{num(snap.cost)}</b></p>"
-    )
-
-
-def formula_huber(window) -> str:
-    fit = window.compare.fits.get("huber")
-    delta = window.explorer.state.loss_params["huber"]["delta"]
-    piece = row(f"H<sub>&delta;</sub>({E}) =", "&#123;",
-                "&frac12; e<sub>i</sub><sup>2</sup> when |e<sub>i</sub>| &le; &delta;<br>"
-                "&delta;(|e<sub>i</sub>| &minus; &frac12;&delta;) otherwise")
-    if fit is None:
-        return piece
-    n = fit.losses.size
-    return piece + row(f"&delta; = {num(delta)}: best Huber cost =", frac(num(float(fit.losses.sum())), str(n)),
-                       f"= <b>{num(fit.cost)}</b>")
-
-
-def _class_cost(window, body: str, title: str) -> str:
-    snap = window.classification.snapshot
-    if snap is None:
-        return row(title, "=", "&minus;", frac("1", "n"), SUM, body)
-    return row(f"{title} = &minus;", frac("1", "n"), SUM, body, "=", frac(num(snap.total), str(snap.n)),
-               f"= <b>{num(snap.cost)}</b>")
-
-
-def formula_bce(window) -> str:
-    body = "[y<sub>i</sub> log p<sub>i</sub> + (1 &minus; y<sub>i</sub>) log(1 &minus; p<sub>i</sub>)]"
-    return _class_cost(window, body, "BCE")
-
-
-def formula_cce(window) -> str:
-    return _class_cost(window, "log p<sub>i, y<sub>i</sub></sub>", "CCE")
-
-
-def formula_notation(window) -> str:
-    return _cost_row(window, "mse") + _cost_row(window, "mae")
-
-
-FORMULAS: dict[str, Callable[[Any], str]] = {
-    "point_loss": formula_point_loss,
-    "regression_cost": formula_regression_cost,
-    "loss_vs_cost": formula_loss_vs_cost,
-    "gradient_step": formula_gradient_step,
-    "huber": formula_huber,
-    "bce": formula_bce,
-    "cce": formula_cce,
-    "notation": formula_notation,
-}
-
-
-# ============================================================== applying a step's setup
-def apply_setup(window, setup: dict[str, Any]) -> None:
-    tab = setup.get("tab", "regression")
-    if tab == "classification":
-        cl = window.classification
-        if "loss" in setup:
-            cl.set_loss(setup["loss"])
-        if "preset" in setup:
-            cl.load_preset(setup["preset"])
-        cl.state.reset_run()
-    else:
-        ex = window.explorer
-        if "preset" in setup:
-            ex.load_preset(setup["preset"])
-        if "loss" in setup:
-            ex.set_loss(setup["loss"])
-        if "optimizer" in setup:
-            ex.descent.set_optimizer(setup["optimizer"])
-        if "lr" in setup:
-            ex.descent.set_lr(float(setup["lr"]))
-        if "w" in setup or "b" in setup:
-            ex.state.reset_run(np.array([float(setup.get("w", 0.0)), float(setup.get("b", 0.0))]))
-    window.set_tab(tab)
-
+from lossdesk.qt.lessons.formulas import FORMULAS
+from lossdesk.settings import SettingsError
+from lossdesk.settings.lesson import settings_for_step
 
 class LessonPanel(QDockWidget):
     def __init__(self, window):
@@ -217,8 +76,9 @@ class LessonPanel(QDockWidget):
         self.setMaximumWidth(380)  # leaves the tabs their room on a 1366-pixel screen; wide formulas scroll
         self.back.clicked.connect(lambda: self.show_step(self.step_index - 1))
         self.next.clicked.connect(lambda: self.show_step(self.step_index + 1))
-        for state in (window.explorer.state, window.classification.state):
-            state.changed.connect(self._state_changed)
+        for store in (window.reg_store, window.cls_store, window.lab_store):
+            store.changed.connect(self._settings_changed)
+        window.reg_marks.changed.connect(self.refresh)
 
     @property
     def count(self) -> int:
@@ -228,13 +88,23 @@ class LessonPanel(QDockWidget):
     def step(self) -> LessonStep:
         return self.lesson.steps[self.step_index]
 
-    def show_step(self, index: int) -> None:
-        """Open step ``index`` (0-based): set the app up and show its text."""
+    def show_step(self, index: int, apply: bool = True) -> None:
+        """Open step ``index`` (0-based) and show its text; ``apply``: set the app up as it asks.
+
+        The set-up is one settings value built from the current one, applied in one call
+        (its data changes undo as one step).
+        """
         self.step_index = int(min(max(index, 0), self.count - 1))
         step = self.step
+        if apply:
+            try:
+                app = settings_for_step(self.window_.current_settings(), step.setup, self.step_index)
+            except SettingsError as exc:
+                self.window_.show_status(f"This lesson step cannot be set up: {exc}", "error")
+                return
+            self.window_.apply_settings(app, undo_text=f"Lesson step {self.step_index + 1}")
         self.show()
         self.raise_()
-        apply_setup(self.window_, step.setup)
         self.counter.setText(f"Step {self.step_index + 1} of {self.count} · {self.lesson.title}")
         self.heading.setText(step.title)
         self.intro.setText(step.intro)
@@ -252,7 +122,6 @@ class LessonPanel(QDockWidget):
         except (KeyError, ValueError, IndexError, TypeError, AttributeError) as exc:
             self.formula.setText(f"(this formula cannot be shown right now: {exc})")
 
-    def _state_changed(self, aspects: frozenset) -> None:
-        if aspects & {"data", "loss", "line", "selection"}:
-            self.refresh()
+    def _settings_changed(self, _new, _old) -> None:
+        self.refresh()
 

@@ -1,47 +1,148 @@
-"""What the regression and classification tabs do alike with their data set."""
+"""What the regression and classification tabs do alike with their data set.
+
+Where the points came from is a setting (``store.value.source``: a preset at some noise,
+or own data). The preset box and the noise slider show it: with own data the box reads
+"own data" and the slider is disabled until a preset is chosen, so moving it can never
+replace the user's points with a preset's.
+"""
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+
 from lossdesk.model import PRESETS, Dataset
-from lossdesk.qt.controls.float_slider import signals_blocked
+from lossdesk.qt.controls.binding import show_enabled, show_number, write
+from lossdesk.qt.controls.dataset_table import without_row
+from lossdesk.qt.controls.float_slider import bind_live_slider, signals_blocked
+from lossdesk.settings import DataSource
+
+OWN_DATA = "own data"
+
+
+def at_start(value: Any) -> Any:
+    """The settings with the model back at its start and no outlier (new points, new lesson)."""
+    names = {f.name for f in fields(value)}
+    changes: dict[str, Any] = {}
+    if "w" in names:
+        changes.update(w=0.0, b=0.0)
+    if "theta" in names:
+        changes["theta"] = ()
+    if "outlier" in names:
+        changes.update(outlier=None, outlier_base=0.0)
+    return replace(value, **changes)
 
 
 class DataTabActions:
-    """Mixin for a tab with ``state``, ``descent``, ``refit_views`` and ``show_message``."""
+    """Mixin for a tab with ``store``, ``history``, ``marks``, ``descent``, ``refit_views()``,
+    ``show_message(text, level)`` and ``preset_controls() -> (combo, noise slider)``.
 
+    Call ``connect_data_actions()`` once the controls exist, and ``show_origin()`` whenever
+    the store's ``source`` may have changed.
+    """
+
+    # ------------------------------------------------------------------ wiring
+    def connect_data_actions(self, noise_text: str = "Change noise") -> None:
+        combo, slider = self.preset_controls()
+        combo.activated.connect(self._preset_activated)
+        bind_live_slider(slider, self.history, self._noise_changed, noise_text)
+        self.show_origin()
+
+    def _preset_activated(self, index: int) -> None:
+        combo, _slider = self.preset_controls()
+        name = combo.itemData(index) or combo.itemText(index)
+        if name not in PRESETS:  # "own data" is shown, not chosen
+            self.show_origin()
+            return
+        self.load_preset(name)
+
+    # ------------------------------------------------------------------ actions
     def load_preset(self, name: str, noise: float | None = None) -> None:
+        """The preset's points (one undo step), the model at its start, the views fitted."""
         self.descent.set_playing(False)
-        self.state.load_preset(name, noise)
-        self.state.reset_run()
-        self.refit_views()
+        ok = write(self.show_message, lambda: self._apply_whole(
+            at_start(self.store.value.with_source(DataSource.from_preset(name, noise))), f"Load preset {name}"),
+            self.show_origin)
+        if ok:
+            self.refit_views()
 
     def load_data(self, data: Dataset, text: str) -> None:
+        """The user's own points (one undo step), the model at its start, the views fitted."""
         self.descent.set_playing(False)
-        self.state.set_data(data, text, origin=(None, None))
-        self.state.reset_run()
-        self.refit_views()
+        ok = write(self.show_message, lambda: self._apply_whole(
+            at_start(self.store.value.with_source(DataSource.own(data))), text), self.show_origin)
+        if ok:
+            self.refit_views()
+
+    def _apply_whole(self, value: Any, text: str) -> None:
+        """The data part as one undo step, and the rest of ``value`` (the model at its start) too:
+        an undo step holds only the data, so the other fields are set after it."""
+        self.history.apply(value, text)
+        if self.store.value != value:
+            self.store.set(value)
 
     def remove_selected(self) -> None:
-        row = self.state.selected
+        row = self.marks.selected
         if row is None:
             self.show_message("Select a point first: click it in the plot or the table.", "warning")
             return
         try:
-            self.state.remove_point(row)
+            self.history.apply(without_row(self.store.value, row), "Remove point")
         except ValueError as exc:
             self.show_message(str(exc), "warning")
             return
-        self.state.select(None)
+        self.marks.select(None)
 
     def _noise_changed(self, noise: float, live: bool) -> None:
-        self.state.regenerate_preset(self.state.preset or self.preset_name(), noise, live)
+        source = self.store.value.source
+        if source.preset is None:  # own data has no noise to change
+            self.show_origin()
+            return
 
+        def change() -> None:
+            new = self.store.value.with_source(DataSource.from_preset(source.preset, noise))
+            if live:
+                self.history.preview(new)
+            else:
+                self.history.apply(new, "Change noise")
+
+        write(self.show_message, change, self.show_origin)
+
+    # ------------------------------------------------------------------ showing
     def show_origin(self) -> None:
-        """The preset menu and the noise slider show where the current points came from."""
-        preset, noise = self.state.origin
+        """The preset box and the noise slider show where the current points came from."""
         combo, slider = self.preset_controls()
+        source = self.store.value.source
+        own = combo.findText(OWN_DATA, Qt.MatchFlag.MatchExactly)
         with signals_blocked(combo):
-            if preset is not None:
-                combo.setCurrentText(preset)
-        if preset is not None:
-            slider.set_value(PRESETS[preset].default_noise if noise is None else noise)
+            if source.preset is None:
+                if own < 0:
+                    combo.addItem(OWN_DATA)
+                    own = combo.count() - 1
+                    model = combo.model()
+                    if isinstance(model, QStandardItemModel):  # shown, never chosen
+                        item = model.item(own)
+                        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                    combo.setItemData(own, "Points of your own (opened, edited or from a session); "
+                                           "choose a preset to replace them", Qt.ItemDataRole.ToolTipRole)
+                if combo.currentIndex() != own:
+                    combo.setCurrentIndex(own)
+            else:
+                if own >= 0:
+                    combo.removeItem(own)
+                index = combo.findData(source.preset)
+                index = index if index >= 0 else combo.findText(source.preset, Qt.MatchFlag.MatchExactly)
+                if combo.currentIndex() != index:
+                    combo.setCurrentIndex(index)
+        show_enabled(slider, source.preset is not None)
+        level = source.noise_level
+        if level is not None:
+            show_number(slider, level)
+
+    def preset_name(self) -> str | None:
+        """The preset the points came from (None: own data)."""
+        return self.store.value.source.preset
+

@@ -1,17 +1,27 @@
 """The descent lab: optimizers racing down the current data set's own cost surface.
 
-Works on the regression explorer's data and loss (shared state). Each optimizer has its
-own colour, settings, trail and ball; all start where the user clicked; a learning-rate
-schedule applies to all. The race itself is the model layer's ``Race``.
+Settings in, results out, views drawn. The lab's choices (which optimizers race, each
+one's hyperparameters, the schedule, the start, steps per frame) live in its
+``DescentLabSettings`` store; the data and the loss come from the regression store it
+shares with the explorer. Every control is built from the model's metadata
+(``optimizer_settings``, ``SCHEDULES[...].setting``) and bound two-way to a field.
+
+The race (``lossdesk.model.race.Race``) is the only state the tab keeps: transient, never
+saved, passed into ``compute_descent_lab``. Any change of what the race depends on drops
+it, and a fresh one starts from the start. A racer that diverges stops at its own step
+while the others go on; the status bar says so once per divergence.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from functools import partial
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -29,67 +39,90 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lossdesk.model import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
+from lossdesk.model import OPTIMIZERS, SCHEDULES
+from lossdesk.model.hyperparameters import Hyperparameter
+from lossdesk.model.optimizers import optimizer_settings
 from lossdesk.model.race import Race
-from lossdesk.model.snapshot import SurfaceCache, SurfaceWindow
-from lossdesk.model.surface import line_surface_window
+from lossdesk.model.results.descent_lab import (
+    DescentLabCache,
+    DescentLabResults,
+    advance_race,
+    compute_descent_lab,
+    new_race,
+)
 from lossdesk.qt import style
-from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
-from lossdesk.qt.state import DEFAULT_LR, ExplorerState
+from lossdesk.qt.controls.binding import show_choice, show_number, show_text, show_visible, write
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.tabs.layout import lay_out_tab
-from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
+from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.views.race_curves import RaceCurvesView
 from lossdesk.qt.views.race_surface import RaceSurfaceView
-from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
+from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
+from lossdesk.settings import DescentLabSettings, RegressionSettings, SettingsStore
+from lossdesk.settings.regression import MAX_STEPS_PER_FRAME
 
 FRAME_MS = 16
-SURFACE_SIZE = 128
-SHOWN_AT_START = ("gd", "momentum", "adam")
-#: the extra settings each optimizer shows: (attribute, label, low, high, default, decimals)
-EXTRAS = {
-    "sgd": [("batch_size", "batch", 1, 1000, 8, 0)],
-    "momentum": [("momentum", "β", 0.0, 0.999, 0.9, 3)],
-    "nesterov": [("momentum", "β", 0.0, 0.999, 0.9, 3)],
-    "rmsprop": [("rho", "ρ", 0.0, 0.999, 0.99, 3)],
-    "adam": [("beta1", "β₁", 0.0, 0.999, 0.9, 3), ("beta2", "β₂", 0.0, 0.9999, 0.999, 4)],
-}
-#: each schedule's one setting: (keyword, label, low, high, default, decimals)
-SCHEDULE_SETTING = {
-    "constant": None,
-    "step": ("every", "every", 1, 100000, 50, 0),
-    "exponential": ("gamma", "γ", 0.5, 1.0, 0.99, 4),
-    "cosine": ("total", "T", 1, 100000, 200, 0),
-}
 TABLE_COLUMNS = ("optimizer", "status", "steps", "cost")
 SHORT_NAMES = {"gd": "GD", "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
                "rmsprop": "RMSProp", "adam": "Adam"}
+DIVERGED_COLOUR = "#d55e00"
 
 
-def _spin(low: float, high: float, value: float, decimals: int):
-    box = QSpinBox() if decimals == 0 else QDoubleSpinBox()
-    if decimals:
-        box.setDecimals(decimals)
-        box.setSingleStep(10 ** -min(decimals, 2))
-    box.setRange(low, high)
-    box.setValue(value)
+def _spin(spec: Hyperparameter, tooltip: str) -> QAbstractSpinBox:
+    """A number box over the setting's range, with its precision, that reports on Enter."""
+    if spec.whole:
+        box: QAbstractSpinBox = QSpinBox()
+        box.setRange(int(spec.low), int(spec.high))
+    else:
+        box = QDoubleSpinBox()
+        box.setDecimals(spec.decimals)
+        box.setRange(spec.low, spec.high)
+        box.setSingleStep(10 ** -min(spec.decimals, 2))
+        if spec.key == "lr":
+            box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+    box.setValue(spec.default)
     box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
     return box
 
 
-class DescentTab(RefreshWhenShown, QWidget):
+def _show_spin(box: Any, value: float) -> None:
+    if box.value() != value:
+        with signals_blocked(box):
+            box.setValue(value)
+
+
+class _RaceKey:
+    """Everything the race depends on; a different key means a new race."""
+
+    def __init__(self, lab: DescentLabSettings, regression: RegressionSettings) -> None:
+        self.choices = (lab.racing, tuple(lab.optimizers[name] for name in lab.racing), lab.schedule,
+                        lab.schedule_value, lab.start)
+        self.data = regression.data  # data sets are immutable: the same object is the same data
+        self.loss = (regression.loss, tuple(sorted(regression.params.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, _RaceKey) and self.data is other.data and self.loss == other.loss
+                and self.choices == other.choices)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class DescentLabTab(RefreshWhenShown, QWidget):
     status = Signal(str, str)
 
-    def __init__(self, state: ExplorerState, parent: QWidget | None = None):
+    def __init__(self, store: SettingsStore, reg_store: SettingsStore, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = state
-        self.cache = SurfaceCache()
-        self.window: SurfaceWindow | None = None
-        self.start = (0.0, 0.0)
-        self.best = (0.0, 0.0)
-        self.best_cost = 0.0
+        self.store = store
+        self.reg_store = reg_store
+        self.descent = self  # Play, Step and Reset drive the race itself
+        self.cache = DescentLabCache()
         self.race: Race | None = None
+        self._race_key: _RaceKey | None = None
         self._announced: set[str] = set()
+        self._shown: DescentLabResults | None = None
+        self._schedule_shown: str | None = None
 
         # ---------------------------------------------------------------- views
         self.surface_view = RaceSurfaceView()
@@ -109,34 +142,32 @@ class DescentTab(RefreshWhenShown, QWidget):
         grid.addWidget(QLabel("<small>learning rate</small>"), 0, 1)
         grid.addWidget(QLabel("<small>settings</small>"), 0, 2)
         self.checks: dict[str, QCheckBox] = {}
-        self.lrs: dict[str, QDoubleSpinBox] = {}
-        self.extras: dict[str, dict[str, object]] = {}
+        self.spins: dict[str, dict[str, Any]] = {}
         for row, (name, cls) in enumerate(OPTIMIZERS.items(), start=1):
-            box = QCheckBox(SHORT_NAMES[name])
-            box.setChecked(name in SHOWN_AT_START)
+            box = QCheckBox(SHORT_NAMES.get(name, cls.title))
             box.setStyleSheet(f"QCheckBox {{ color: {style.OPTIMIZER_COLOURS[name]}; font-weight: bold; }}")
-            box.setToolTip(f"{cls.title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
-            lr = _spin(1e-4, 100.0, DEFAULT_LR[name], 5)
-            lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-            lr.setToolTip(f"{cls.title}'s learning rate η")
-            extras_row = QHBoxLayout()
-            self.extras[name] = {}
-            for attr, label, low, high, default, decimals in EXTRAS.get(name, []):
-                spin = _spin(low, high, default, decimals)
-                spin.setMinimumWidth(70)
-                spin.setToolTip(f"{cls.title}: {label}")
-                extras_row.addWidget(QLabel(label))
-                extras_row.addWidget(spin)
-                self.extras[name][attr] = spin
-                spin.valueChanged.connect(lambda _v: self.rebuild())
-            extras_row.addStretch(1)
+            box.setToolTip(f"Race {cls.title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
+            box.toggled.connect(partial(self._racing_toggled, name))
             grid.addWidget(box, row, 0)
-            grid.addWidget(lr, row, 1)
-            grid.addLayout(extras_row, row, 2)
             self.checks[name] = box
-            self.lrs[name] = lr
-            box.toggled.connect(lambda _c: self.rebuild())
-            lr.valueChanged.connect(lambda _v: self.rebuild())
+            extras_row = QHBoxLayout()
+            self.spins[name] = {}
+            for spec in optimizer_settings(name):
+                tip = f"{cls.title}: {spec.label}" + (f", {spec.description}" if spec.description else "")
+                spin = _spin(spec, tip)
+                spin.valueChanged.connect(partial(self._optimizer_value_changed, name, spec.key))
+                self.spins[name][spec.key] = spin
+                if spec.key == "lr":
+                    grid.addWidget(spin, row, 1)
+                else:
+                    spin.setMinimumWidth(70)
+                    label = QLabel(spec.label)
+                    label.setToolTip(tip)
+                    extras_row.addWidget(label)
+                    extras_row.addWidget(spin)
+            extras_row.addStretch(1)
+            grid.addLayout(extras_row, row, 2)
+        self.lrs = {name: spins["lr"] for name, spins in self.spins.items()}
 
         run_box = QGroupBox("Race")
         form = QFormLayout(run_box)
@@ -145,7 +176,7 @@ class DescentTab(RefreshWhenShown, QWidget):
         self.schedule = QComboBox()
         for name, cls in SCHEDULES.items():
             self.schedule.addItem(cls.title, name)
-        self.schedule.setToolTip("How the learning rate changes over the steps (for every optimizer)")
+        self.schedule.setToolTip("How the learning rate changes from step to step (the same for every optimizer)")
         self.schedule_label = QLabel()
         self.schedule_value = QDoubleSpinBox()
         self.schedule_value.setKeyboardTracking(False)
@@ -153,7 +184,8 @@ class DescentTab(RefreshWhenShown, QWidget):
         sched_row.addWidget(self.schedule_label)
         sched_row.addWidget(self.schedule_value)
         form.addRow("Schedule", sched_row)
-        self.speed = FloatSlider("", 1, 50, 1, decimals=0, tooltip="Steps per animation frame")
+        self.speed = FloatSlider("", 1, MAX_STEPS_PER_FRAME, 1, decimals=0,
+                                 tooltip="How many steps every optimizer takes per animation frame")
         form.addRow("Steps/frame", self.speed)
         buttons = QHBoxLayout()
         self.play = QPushButton("Play")
@@ -176,7 +208,7 @@ class DescentTab(RefreshWhenShown, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.setToolTip("Where each optimizer stands: converged, still running or diverged")
+        self.table.setToolTip("Where each optimizer stands: still running, converged, stopped or diverged")
 
         side = QWidget()
         slay = QVBoxLayout(side)
@@ -193,173 +225,68 @@ class DescentTab(RefreshWhenShown, QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.tick)
-        self.schedule.currentIndexChanged.connect(lambda _i: self._schedule_changed())
-        self.schedule_value.valueChanged.connect(lambda _v: self.rebuild())
+        self.schedule.currentIndexChanged.connect(self._schedule_chosen)
+        self.schedule_value.valueChanged.connect(self._schedule_value_changed)
+        self.speed.valueChanged.connect(self._speed_changed)
         self.play.toggled.connect(self.set_playing)
         self.step.clicked.connect(self.step_once)
         self.reset_button.clicked.connect(self.reset)
         self.surface_view.widget.scene().sigMouseClicked.connect(self._surface_clicked)
-        state.changed.connect(self._state_changed)
-        self._schedule_changed()
-        self._surface_changed(choose_start=True)
+        self.follow(store)
+        self.follow(reg_store, "regression.")
+        self.refresh(EVERYTHING)
 
-    # ================================================================= settings
-    @property
-    def shown(self) -> list[str]:
-        return [name for name, box in self.checks.items() if box.isChecked()]
-
-    def set_shown(self, names: list[str]) -> None:
+    # ================================================================= settings → widgets
+    def show_settings(self, value: DescentLabSettings) -> None:
+        """Every control shows ``value`` (signals blocked; only what differs is set)."""
         for name, box in self.checks.items():
-            with signals_blocked(box):
-                box.setChecked(name in names)
-        self.rebuild()
+            if box.isChecked() != (name in value.racing):
+                with signals_blocked(box):
+                    box.setChecked(name in value.racing)
+        for name, spins in self.spins.items():
+            values = value.optimizers[name].values
+            for key, spin in spins.items():
+                _show_spin(spin, values[key])
+        show_choice(self.schedule, value.schedule)
+        spec = SCHEDULES[value.schedule].setting
+        if value.schedule != self._schedule_shown:
+            self._schedule_shown = value.schedule
+            if spec is not None:
+                with signals_blocked(self.schedule_value):
+                    self.schedule_value.setDecimals(spec.decimals)
+                    self.schedule_value.setRange(spec.low, spec.high)
+                    self.schedule_value.setSingleStep(1 if spec.whole else 10 ** -min(spec.decimals, 3))
+                tip = f"{SCHEDULES[value.schedule].title}: {spec.label}, {spec.description}"
+                self.schedule_value.setToolTip(tip)
+                self.schedule_label.setToolTip(tip)
+        show_visible(self.schedule_label, spec is not None)
+        show_visible(self.schedule_value, spec is not None)
+        if spec is not None:
+            show_text(self.schedule_label, spec.label)
+            _show_spin(self.schedule_value, value.schedule_setting)
+        show_number(self.speed, value.steps_per_frame)
 
-    def set_learning_rate(self, lr: float, names: list[str] | None = None) -> None:
-        for name in names or list(self.lrs):
-            with signals_blocked(self.lrs[name]):
-                self.lrs[name].setValue(lr)
-        self.rebuild()
+    # ================================================================= widgets → settings
+    def _write(self, change) -> bool:
+        return write(self.status.emit, change, lambda: self.show_settings(self.store.value))
 
-    def optimizer_settings(self, name: str) -> dict[str, float]:
-        settings: dict[str, float] = {"lr": float(self.lrs[name].value())}
-        for attr, spin in self.extras[name].items():
-            settings[attr] = spin.value()  # type: ignore[attr-defined]
-        return settings
+    def _racing_toggled(self, name: str, checked: bool) -> None:
+        racing = set(self.store.value.racing)
+        racing = racing | {name} if checked else racing - {name}
+        self._write(lambda: self.store.update(racing=tuple(racing)))
 
-    def _schedule_changed(self) -> None:
+    def _optimizer_value_changed(self, name: str, key: str, value: float) -> None:
+        self._write(lambda: self.store.set(self.store.value.with_optimizer_value(name, key, value)))
+
+    def _schedule_chosen(self, _index: int) -> None:
         name = self.schedule.currentData()
-        setting = SCHEDULE_SETTING[name]
-        self.schedule_label.setVisible(setting is not None)
-        self.schedule_value.setVisible(setting is not None)
-        if setting is not None:
-            _key, label, low, high, default, decimals = setting
-            with signals_blocked(self.schedule_value):
-                self.schedule_label.setText(label)
-                self.schedule_value.setDecimals(decimals)
-                self.schedule_value.setRange(low, high)
-                self.schedule_value.setSingleStep(1 if decimals == 0 else 0.001)
-                self.schedule_value.setValue(default)
-        self.rebuild()
+        self._write(lambda: self.store.update(schedule=name, schedule_value=None))
 
-    def make_schedule(self):
-        name = self.schedule.currentData()
-        setting = SCHEDULE_SETTING[name]
-        if setting is None:
-            return None
-        key, *_rest, decimals = setting
-        value = self.schedule_value.value()
-        return make_schedule(name, **{key: int(value) if decimals == 0 else value})
+    def _schedule_value_changed(self, value: float) -> None:
+        self._write(lambda: self.store.update(schedule_value=value))
 
-    # ================================================================= the race
-    def rebuild(self) -> None:
-        """Start a fresh race from the start point with the current settings."""
-        self.set_playing(False)
-        try:
-            optimizers = {name: make_optimizer(name, **self.optimizer_settings(name)) for name in self.shown}
-            schedule = self.make_schedule()
-        except ValueError as exc:
-            self.status.emit(str(exc), "error")
-            return
-        self.race = Race(self.state.objective(), optimizers, np.array(self.start), schedule)
-        self._announced = set()
-        self.refresh_runs()
-
-    def set_start(self, w: float, b: float) -> None:
-        self.start = (float(w), float(b))
-        self.rebuild()
-
-    def set_playing(self, playing: bool) -> None:
-        with signals_blocked(self.play):
-            self.play.setChecked(playing)
-        self.play.setText("Pause" if playing else "Play")
-        if playing and self.race is not None:
-            if not self.race.running:
-                self.rebuild()
-                with signals_blocked(self.play):
-                    self.play.setChecked(True)
-                self.play.setText("Pause")
-            self.timer.start()
-        else:
-            self.timer.stop()
-
-    def toggle_play(self) -> None:
-        self.set_playing(not self.timer.isActive())
-
-    def tick(self) -> None:
-        if self.race is None:
-            return
-        self.race.step(max(1, int(round(self.speed.value()))))
-        self.refresh_runs()
-        if not self.race.running:
-            self.set_playing(False)
-
-    def step_once(self) -> None:
-        self.set_playing(False)
-        if self.race is not None:
-            self.race.step(1)
-            self.refresh_runs()
-
-    def reset(self) -> None:
-        self.rebuild()
-
-    # ================================================================= drawing
-    def refresh(self, aspects: frozenset) -> None:
-        if aspects & {"data", "loss"}:
-            self._surface_changed(choose_start=False)
-
-    def set_active(self, active: bool) -> None:
-        if not active:
-            self.set_playing(False)  # no racing (and redrawing) out of sight
-        super().set_active(active)
-
-    def _surface_changed(self, choose_start: bool) -> None:
-        s = self.state
-        self.best = self.cache.best_line(s.data, s.loss, s.params)
-        (w0, w1), (b0, b1) = line_surface_window(s.data.x, s.data.y)
-        if choose_start:
-            self.start = (w0 + 0.15 * (w1 - w0), b1 - 0.15 * (b1 - b0))
-        ws = [w0, w1, self.best[0], self.start[0]]
-        bs = [b0, b1, self.best[1], self.start[1]]
-        pad_w, pad_b = 0.05 * (max(ws) - min(ws)), 0.05 * (max(bs) - min(bs))
-        self.window = SurfaceWindow((min(ws) - pad_w, max(ws) + pad_w), (min(bs) - pad_b, max(bs) + pad_b),
-                                    SURFACE_SIZE)
-        z = self.cache.surface(s.data, s.loss, s.params, self.window)
-        self.best_cost = float(s.objective().cost(np.array(self.best)))
-        self.surface_view.show_surface(self.window, z)
-        self.valley.show_surface(self.window, z)
-        self.rebuild()
-
-    def refresh_runs(self) -> None:
-        runs = self.race.runs if self.race is not None else {}
-        shown = set(self.shown)
-        self.surface_view.show_points(self.start, self.best)
-        self.surface_view.show_runs(runs, shown)
-        self.valley.show_runs(runs, shown)
-        self.curves_view.show(runs, shown, self.best_cost)
-        self._fill_table(runs)
-        for name, run in runs.items():
-            if run.status == "diverged" and name not in self._announced:
-                self._announced.add(name)
-                self.status.emit(f"{OPTIMIZERS[name].title} diverged at step {run.diverged_at}; "
-                                 "the others carry on. Lower its learning rate and press Reset.", "warning")
-
-    def _fill_table(self, runs) -> None:
-        self.table.setRowCount(len(runs))
-        for row, (name, run) in enumerate(runs.items()):
-            status = {"running": "running", "converged": "converged", "max_steps": "stopped",
-                      "diverged": f"diverged at step {run.diverged_at}"}[run.status]
-            values = (SHORT_NAMES[name], status, str(run.steps), f"{run.costs[-1]:.5g}")
-            for col, text in enumerate(values):
-                item = self.table.item(row, col)
-                if item is None:
-                    item = QTableWidgetItem()
-                    self.table.setItem(row, col, item)
-                item.setText(text)
-                if col == 0:
-                    item.setForeground(QColor(style.OPTIMIZER_COLOURS[name]))
-                if col == 1:  # diverged in red; otherwise the theme's own text colour
-                    item.setData(Qt.ItemDataRole.ForegroundRole,
-                                 QColor("#d55e00") if run.status == "diverged" else None)
+    def _speed_changed(self, value: float) -> None:
+        self._write(lambda: self.store.update(steps_per_frame=int(round(value))))
 
     def _surface_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -368,5 +295,141 @@ class DescentTab(RefreshWhenShown, QWidget):
         if not vb.sceneBoundingRect().contains(ev.scenePos()):
             return
         p = vb.mapSceneToView(ev.scenePos())
-        self.set_start(float(p.x()), float(p.y()))
         ev.accept()
+        self._write(lambda: self.store.update(start=(float(p.x()), float(p.y()))))
+
+    # ================================================================= the race
+    def current_race(self) -> Race:
+        """The race for the current settings: the one in progress, or a fresh one if they changed."""
+        key = _RaceKey(self.store.value, self.reg_store.value)
+        if self.race is None or self._race_key != key:
+            self.race = new_race(self.store.value, self.reg_store.value, self.cache)
+            self._race_key = key
+            self._announced = set()
+        return self.race
+
+    def results(self) -> DescentLabResults:
+        """The lab's numbers for the current settings and race (correct even when hidden)."""
+        return compute_descent_lab(self.store.value, self.reg_store.value, self.current_race(), self.cache)
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def set_playing(self, playing: bool) -> None:
+        if playing and not self.current_race().running:
+            self._new_race()  # a finished race plays again from the start
+            self._redraw()
+            playing = self.current_race().running
+        if playing:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        if self.play.isChecked() != playing:
+            with signals_blocked(self.play):
+                self.play.setChecked(playing)
+        show_text(self.play, "Pause" if playing else "Play")
+
+    def toggle_play(self) -> None:
+        self.set_playing(not self.playing)
+
+    def tick(self) -> None:
+        self.run_steps(self.store.value.steps_per_frame)
+        if not self.current_race().running:
+            self.set_playing(False)
+
+    def step_once(self) -> None:
+        self.set_playing(False)
+        self.run_steps(1)
+
+    def run_steps(self, k: int) -> str:
+        """Every racer still running takes up to k steps; returns how the race stands."""
+        race = self.current_race()
+        advance_race(race, k)
+        self._redraw()
+        statuses = [run.status for run in race.runs.values()]
+        if "running" in statuses:
+            return "running"
+        if statuses and all(s == "diverged" for s in statuses):
+            return "diverged"
+        return "max_steps" if "max_steps" in statuses else "converged"
+
+    def reset(self) -> None:
+        self.set_playing(False)
+        self._new_race()
+        self._redraw()
+
+    def _new_race(self) -> None:
+        self.race = None
+        self.current_race()
+
+    # ================================================================= drawing
+    def refresh(self, changed: frozenset = EVERYTHING) -> None:
+        """Show the current settings; the race starts again if anything it depends on changed."""
+        self.show_settings(self.store.value)
+        key = _RaceKey(self.store.value, self.reg_store.value)
+        if self.race is not None and self._race_key != key:
+            self.set_playing(False)
+            self.race = None
+        self._redraw()
+
+    def settings_changed(self, changed: frozenset = EVERYTHING) -> None:
+        race_changed = self._race_key != _RaceKey(self.store.value, self.reg_store.value)
+        if race_changed:
+            self.set_playing(False)  # the race starts again, paused
+        lab_fields = {name for name in changed if not name.startswith("regression.")}
+        if not (lab_fields or race_changed):
+            return  # the explorer's line, optimizer or outlier: nothing the lab shows
+        if lab_fields:
+            self.show_settings(self.store.value)  # controls are cheap, and never stale even when hidden
+        super().settings_changed(changed)
+
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.set_playing(False)  # no racing (and redrawing) out of sight
+        super().set_active(active)
+
+    def _redraw(self) -> None:
+        if not self.active:
+            self._pending = self._pending | EVERYTHING
+            return
+        results = self.results()
+        self._shown = results
+        self.surface_view.draw(results)
+        self.valley.draw(results)
+        self.curves_view.draw(results)
+        self._fill_table(results)
+        for name, racer in results.racers.items():
+            if racer.diverged and name not in self._announced:
+                self._announced.add(name)
+                self.status.emit(f"{racer.title} diverged at step {racer.diverged_at} and stopped there; the other "
+                                 "optimizers carry on. A smaller learning rate keeps it in the valley.", "warning")
+
+    def refit_views(self) -> None:
+        results = self._shown if self._shown is not None else self.results()
+        self.surface_view.refit(results)
+        self.curves_view.refit(results)
+
+    def _fill_table(self, results: DescentLabResults) -> None:
+        if self.table.rowCount() != len(results.rows):
+            self.table.setRowCount(len(results.rows))
+        for row, line in enumerate(results.rows):
+            texts = (SHORT_NAMES.get(line.name, line.name), line.status_text, str(line.steps), f"{line.cost:.5g}")
+            for col, text in enumerate(texts):
+                item = self.table.item(row, col)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, col, item)
+                if item.text() != text:
+                    item.setText(text)
+                if col == 0:
+                    colour = QColor(style.OPTIMIZER_COLOURS[line.name])
+                    if item.foreground().color() != colour:
+                        item.setForeground(colour)
+                if col == 1:  # diverged in red; otherwise the theme's own text colour
+                    wanted = QColor(DIVERGED_COLOUR) if line.diverged else None
+                    if item.data(Qt.ItemDataRole.ForegroundRole) != wanted:
+                        item.setData(Qt.ItemDataRole.ForegroundRole, wanted)
+
+
+DescentTab = DescentLabTab

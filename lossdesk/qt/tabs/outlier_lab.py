@@ -1,13 +1,14 @@
 """The outlier lab: MSE, MAE, Huber (and log-cosh, quantile) fitted to the same data.
 
-It shares the explorer's state (the data set, its undo history, the outlier), so a
-point moved here has moved everywhere. Every refresh asks the model layer for each
-loss's exact best line and draws what it returns.
+Its own choices (which losses are drawn, whose pull the arrows show) live in an
+``OutlierLabSettings`` store; the data, the outlier and δ, τ are the regression
+explorer's (``RegressionSettings``), so a point moved here has moved everywhere. Every
+refresh computes one ``OutlierLabResults`` value and draws it in the views, the table
+and the readouts alike.
 """
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -25,34 +26,78 @@ from PySide6.QtWidgets import (
 )
 
 from lossdesk.model import LOSSES
-from lossdesk.model.comparison import LossFit, best_constants, constant_cost_curve, fit_losses
+from lossdesk.model.results.outlier_lab import (
+    COMPARED,
+    OutlierLabCache,
+    OutlierLabResults,
+    compute_outlier_lab,
+)
 from lossdesk.qt import style
-from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
+from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
+from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.outlier import OutlierControls
-from lossdesk.qt.state import ExplorerState
 from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
+from lossdesk.qt.undo import DataHistory
 from lossdesk.qt.views.best_constant import BestConstantView
 from lossdesk.qt.views.cost_shares import CostSharesView
 from lossdesk.qt.views.fit_comparison import FitComparisonView
 from lossdesk.qt.views.loss_vs_error import LossVsErrorView
 from lossdesk.qt.views.panel import ViewPanel
-from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
+from lossdesk.settings import OutlierLabSettings, RegressionSettings, SettingsStore
+from lossdesk.settings.selection import PointMarks
 
-COMPARED = ("mse", "mae", "huber", "logcosh", "quantile")
-SHOWN_AT_START = ("mse", "mae", "huber")
-CONSTANT_SAMPLES = 241
 TABLE_COLUMNS = ("loss", "w", "b", "cost", "Δw", "Δb")
+#: the regression settings this tab draws from (the line, optimizer and reduction are not its business)
+FOLLOWED = frozenset({"regression.source", "regression.loss_params", "regression.outlier",
+                      "regression.outlier_base"})
 
 
-class CompareTab(RefreshWhenShown, QWidget):
+def short_name(loss: str) -> str:
+    """MSE, MAE, Huber, …: a loss's name for a table cell or a readout."""
+    return loss.upper() if loss in ("mse", "mae") else LOSSES[loss].title.split()[0]
+
+
+class _NoDescent:
+    """Play, Step and Reset here: say that this tab has no descent instead of acting unseen."""
+
+    playing = False
+
+    def __init__(self, tab: OutlierLabTab):
+        self._tab = tab
+
+    def explain(self) -> None:
+        self._tab.status.emit("The outlier lab has no descent to run: its lines are exact best fits. "
+                              "Use the Regression explorer, Classification or the Descent lab.", "info")
+
+    def toggle_play(self) -> None:
+        self.explain()
+
+    def step_once(self) -> None:
+        self.explain()
+
+    def reset(self) -> None:
+        self.explain()
+
+    def set_playing(self, playing: bool) -> None:
+        if playing:
+            self.explain()
+
+
+class OutlierLabTab(RefreshWhenShown, QWidget):
     status = Signal(str, str)
 
-    def __init__(self, state: ExplorerState, parent: QWidget | None = None):
+    def __init__(self, lab_store: SettingsStore[OutlierLabSettings], reg_store: SettingsStore[RegressionSettings],
+                 reg_history: DataHistory, reg_marks: PointMarks, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = state
-        self.fits: dict[str, LossFit] = {}
-        self.reference_fits: dict[str, LossFit] = {}
-        self._reference_key: tuple | None = None
+        self.store = lab_store
+        self.reg_store = reg_store
+        self.history = reg_history
+        self.marks = reg_marks
+        self.cache = OutlierLabCache()
+        self.descent = _NoDescent(self)
+        self.drawn: OutlierLabResults | None = None  # what the views show now
+        self._refit_pending = True  # zoom to the data at the next draw
 
         # ---------------------------------------------------------------- views
         self.fit_view = FitComparisonView()
@@ -72,21 +117,24 @@ class CompareTab(RefreshWhenShown, QWidget):
                                         "pinball(τ) the τ-quantile")
 
         # ---------------------------------------------------------------- controls
+        params = reg_store.value.loss_params
         self.checks: dict[str, QCheckBox] = {}
         loss_box = QGroupBox("Losses")
         form = QFormLayout(loss_box)
         for name in COMPARED:
             box = QCheckBox(LOSSES[name].title)
-            box.setChecked(name in SHOWN_AT_START)
             box.setStyleSheet(f"QCheckBox {{ color: {style.LOSS_COLOURS[name]}; font-weight: bold; }}")
-            box.setToolTip(f"Show the best {LOSSES[name].title.lower()} line: {LOSSES[name].formula}")
-            box.toggled.connect(self._visibility_changed)
+            box.setToolTip(f"Draw the best {LOSSES[name].title.lower()} line: {LOSSES[name].formula}")
+            box.toggled.connect(self._shown_toggled)
             self.checks[name] = box
             form.addRow(box)
-        self.delta = FloatSlider("δ", 0.05, 10.0, state.loss_params["huber"]["delta"], log=True,
-                                 box_range=(0.001, 1000.0), tooltip="Huber's δ: beyond it errors count linearly")
-        self.tau = FloatSlider("τ", 0.01, 0.99, state.loss_params["quantile"]["tau"], box_range=(0.001, 0.999),
-                               tooltip="The quantile τ the pinball loss aims at")
+        self.delta = FloatSlider("δ", 0.05, 10.0, params["huber"]["delta"], log=True,
+                                 box_range=(0.001, 1000.0),
+                                 tooltip="Huber's δ: errors smaller than δ count squared, larger ones linearly "
+                                         "(shared with the Regression explorer)")
+        self.tau = FloatSlider("τ", 0.01, 0.99, params["quantile"]["tau"], box_range=(0.001, 0.999),
+                               tooltip="The quantile τ the pinball loss aims at: 0.5 is the median "
+                                       "(shared with the Regression explorer)")
         form.addRow(self.delta)
         form.addRow(self.tau)
         self.arrow_loss = QComboBox()
@@ -100,7 +148,7 @@ class CompareTab(RefreshWhenShown, QWidget):
         hint = QLabel("Click a point in the plot to make it the outlier, then move it with the slider.")
         hint.setWordWrap(True)
         olay.addWidget(hint)
-        self.outlier_controls = OutlierControls(state)
+        self.outlier_controls = OutlierControls(reg_store, reg_history, reg_marks)
         olay.addWidget(self.outlier_controls)
 
         self.table = QTableWidget(len(COMPARED), len(TABLE_COLUMNS))
@@ -111,9 +159,9 @@ class CompareTab(RefreshWhenShown, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setToolTip("Best w and b per loss, the cost there, and how far w and b moved since "
-                              "the outlier was at its original place")
+                              "the outlier was at the place it was chosen")
         for row, name in enumerate(COMPARED):
-            item = QTableWidgetItem(name.upper() if name in ("mse", "mae") else LOSSES[name].title.split()[0])
+            item = QTableWidgetItem(short_name(name))
             item.setForeground(QColor(style.LOSS_COLOURS[name]))
             self.table.setItem(row, 0, item)
             for col in range(1, len(TABLE_COLUMNS)):
@@ -135,122 +183,125 @@ class CompareTab(RefreshWhenShown, QWidget):
                     heights=(380, 260))
 
         # ---------------------------------------------------------------- wiring
-        state.changed.connect(self._state_changed)
         self.delta.valueChanged.connect(lambda v: self._set_param("huber", "delta", v))
         self.tau.valueChanged.connect(lambda v: self._set_param("quantile", "tau", v))
-        self.arrow_loss.currentIndexChanged.connect(lambda _: self.refresh(frozenset({"arrows"})))
+        self.arrow_loss.currentIndexChanged.connect(self._arrows_chosen)
         self.outlier_controls.message.connect(self.status)
         pts = self.fit_view.points
         pts.clicked.connect(self._point_clicked)
-        pts.dragStarted.connect(lambda row: state.begin_live_edit())
-        pts.dragMoved.connect(lambda row, x, y: state.move_point(row, x, y, live=True))
-        pts.dragFinished.connect(lambda row: state.end_live_edit("Move point"))
-        self.fit_view.set_points(state.data.x, state.data.y, fit_view=True)
-        self.refresh(frozenset({"data", "loss", "selection"}))
+        pts.dragStarted.connect(lambda _row: self.history.begin_live())
+        pts.dragMoved.connect(self._point_dragged)
+        pts.dragFinished.connect(lambda _row: self.history.end_live("Move point"))
+        self.follow(lab_store, "lab.")
+        self.follow(reg_store, "regression.")
+        self.refresh(EVERYTHING)
 
-    # ------------------------------------------------------------------ settings
-    @property
-    def visible(self) -> list[str]:
-        return [name for name in COMPARED if self.checks[name].isChecked()]
+    # ------------------------------------------------------------------ results
+    def results(self) -> OutlierLabResults:
+        """The lab's numbers for the current settings (fresh, shown or hidden)."""
+        return compute_outlier_lab(self.store.value, self.reg_store.value, self.cache)
 
-    @property
-    def specs(self) -> dict[str, dict[str, float]]:
-        return {name: dict(self.state.loss_params[name]) for name in COMPARED}
+    # ------------------------------------------------------------------ widgets → settings
+    def _report(self, text: str, level: str) -> None:
+        self.status.emit(text, level)
 
-    def set_shown(self, names: list[str]) -> None:
-        for name, box in self.checks.items():
-            with signals_blocked(box):
-                box.setChecked(name in names)
-        self.refresh(frozenset({"visibility"}))
+    def _shown_toggled(self, _checked: bool) -> None:
+        shown = tuple(name for name in COMPARED if self.checks[name].isChecked())
+        write(self._report, lambda: self.store.update(shown=shown), self._show_choices)
 
-    def set_arrow_loss(self, name: str) -> None:
-        self.arrow_loss.setCurrentIndex(self.arrow_loss.findData(name))
+    def _arrows_chosen(self, _index: int) -> None:
+        name = self.arrow_loss.currentData()
+        write(self._report, lambda: self.store.update(arrows=name), self._show_choices)
 
     def _set_param(self, loss: str, key: str, value: float) -> None:
-        try:
-            self.state.set_loss_param(loss, key, value)
-        except ValueError as exc:
-            self.status.emit(str(exc), "error")
-
-    def _visibility_changed(self, _checked: bool) -> None:
-        self.refresh(frozenset({"visibility"}))
+        write(self._report, lambda: self.reg_store.set(self.reg_store.value.with_loss_param(loss, key, value)),
+              self._show_params)
 
     def _point_clicked(self, row: int) -> None:
-        self.state.select(row)
-        self.state.choose_outlier(row)
+        """The clicked point becomes the outlier (one undo step, as the controls' button) and the selection."""
+        if write(self._report, lambda: self.history.apply(self.reg_store.value.with_outlier(row), "Choose outlier")):
+            self.marks.select(row)
 
-    def fit_view_to_data(self) -> None:
-        self.fit_view.set_points(self.state.data.x, self.state.data.y, fit_view=True)
+    def _point_dragged(self, row: int, x: float, y: float) -> None:
+        def move() -> None:
+            value = self.reg_store.value
+            data = value.data.with_row(row, {"x": x, "y": y})
+            self.history.preview(value.with_source(value.source.edited(data)))
+
+        write(self._report, move)
+
+    # ------------------------------------------------------------------ settings → widgets
+    def _show_choices(self) -> None:
+        lab = self.store.value
+        for name, box in self.checks.items():
+            on = name in lab.shown
+            if box.isChecked() != on:
+                with signals_blocked(box):
+                    box.setChecked(on)
+        show_choice(self.arrow_loss, lab.arrows)
+
+    def _show_params(self) -> None:
+        params = self.reg_store.value.loss_params
+        show_number(self.delta, params["huber"]["delta"])
+        show_number(self.tau, params["quantile"]["tau"])
 
     # ------------------------------------------------------------------ drawing
-    @property
-    def arrow_scale(self) -> float:
-        """Data units of arrow per unit of pull; fixed for a data set so losses compare."""
-        return 0.04 * (float(np.ptp(self.state.data.y)) or 1.0)
+    def refresh(self, changed: frozenset = EVERYTHING) -> None:
+        lab_changed = any(name.startswith("lab.") for name in changed)
+        if "*" not in changed and not lab_changed and not changed & FOLLOWED:
+            return  # the explorer's line, optimizer or reduction: nothing here depends on them
+        self._show_choices()
+        self._show_params()
+        results = self.results()
+        self.fit_view.set_points(results.x, results.y)
+        if self._refit_pending:
+            self.fit_view.fit_range()
+            self._refit_pending = False
+        self.fit_view.show(results)
+        self.shares_view.show(results)
+        self.error_view.show(results)
+        self.constant_view.show(results.constants)
+        self._fill_table(results)
+        self._readouts(results)
+        self.drawn = results
 
-    def _reference(self) -> dict[str, LossFit]:
-        """The fits with the outlier back at its original place (refitted only when that data changes)."""
-        s = self.state
-        if s.outlier is None or s.outlier >= s.data.n:
-            return self.fits
-        original = s.data.with_value(s.outlier, "y", s.outlier_base)
-        key = (original.x.tobytes(), original.y.tobytes(),
-               tuple(sorted((k, tuple(v.items())) for k, v in self.specs.items())))
-        if key != self._reference_key:
-            self.reference_fits = fit_losses(original, self.specs)  # type: ignore[arg-type]
-            self._reference_key = key
-        return self.reference_fits
+    def refit_views(self) -> None:
+        """Zoom the data view to the points (when next shown, if hidden now)."""
+        self._refit_pending = True
+        self.settings_changed(EVERYTHING)
 
-    def refresh(self, aspects: frozenset) -> None:
-        s = self.state
-        if "loss" in aspects:
-            self.delta.set_value(s.loss_params["huber"]["delta"])
-            self.tau.set_value(s.loss_params["quantile"]["tau"])
-        if aspects & {"data", "loss"}:
-            self.fit_view.set_points(s.data.x, s.data.y)
-            self.fits = fit_losses(s.data, self.specs)
-            y = s.data.y
-            pad = 0.15 * (float(np.ptp(y)) or 1.0)
-            c_grid = np.linspace(float(y.min()) - pad, float(y.max()) + pad, CONSTANT_SAMPLES)
-            tau = s.loss_params["quantile"]["tau"]
-            costs = {name: constant_cost_curve(y, name, c_grid, **s.loss_params[name])
-                     for name in ("mse", "mae", "quantile")}
-            self.constants = best_constants(y, tau)
-            self.constant_view.show(c_grid, costs, self.constants)
-        if not self.fits:
-            return
-        if aspects & {"data", "loss", "visibility", "arrows", "selection"}:
-            visible = self.visible
-            self.fit_view.show_fits(self.fits, set(visible))
-            arrow = self.arrow_loss.currentData()
-            self.fit_view.show_arrows(self.fits.get(arrow), self.arrow_scale)
-            self.fit_view.show_outlier(s.outlier)
-            self.shares_view.show(self.fits, visible, s.outlier)
-            self.error_view.show(self.fits, visible)
-            self._fill_table(visible)
-            self._readouts(visible)
+    fit_view_to_data = refit_views
 
-    def _fill_table(self, visible: list[str]) -> None:
-        reference = self._reference()
+    def run_steps(self, k: int) -> None:
+        """The command line's --steps: the lab's lines are exact fits, there is nothing to run."""
+        if k:
+            self.descent.explain()
+
+    def _fill_table(self, results: OutlierLabResults) -> None:
         for row, name in enumerate(COMPARED):
-            self.table.setRowHidden(row, name not in visible)
-            fit, ref = self.fits[name], reference.get(name, self.fits[name])
-            values = (fit.w, fit.b, fit.cost, fit.w - ref.w, fit.b - ref.b)
+            hidden = name not in results.shown
+            if self.table.isRowHidden(row) != hidden:
+                self.table.setRowHidden(row, hidden)
+            fit = results.rows[name]
+            values = (fit.w, fit.b, fit.cost, fit.dw, fit.db)
             for col, value in enumerate(values, start=1):
-                text = f"{value:+.3f}" if col >= 4 else f"{value:.3f}"
-                self.table.item(row, col).setText(text.replace("-", "−"))
+                value = round(value, 3) + 0.0  # no "−0.000" for a line that did not move
+                text = (f"{value:+.3f}" if col >= 4 else f"{value:.3f}").replace("-", "−")
+                item = self.table.item(row, col)
+                if item.text() != text:
+                    item.setText(text)
 
-    def _readouts(self, visible: list[str]) -> None:
-        row = self.state.outlier
-        if row is None or row >= self.state.data.n:
-            self.shares_panel.readout.setText("no outlier chosen")
-            self.fit_panel.readout.setText(f"n = {self.state.data.n}")
+    def _readouts(self, results: OutlierLabResults) -> None:
+        row = results.outlier
+        if row is None:
+            show_text(self.shares_panel.readout, "no outlier chosen")
+            show_text(self.fit_panel.readout, f"n = {results.n}")
             return
-        parts = [f"{name.upper() if len(name) == 3 else LOSSES[name].title.split()[0]} "
-                 f"{100 * self.fits[name].shares[row]:.0f} %" for name in visible]
-        self.shares_panel.readout.setText("outlier: " + ", ".join(parts))
-        self.fit_panel.readout.setText(f"n = {self.state.data.n}   outlier = point {row}")
+        parts = [f"{short_name(name)} {100 * results.outlier_share(name):.0f} %" for name in results.shown]
+        show_text(self.shares_panel.readout, "outlier: " + (", ".join(parts) or "tick a loss to see its share"))
+        show_text(self.fit_panel.readout, f"n = {results.n}   outlier = point {row}")
 
-    def outlier_share(self, loss: str) -> float:
-        row = self.state.outlier
-        return float(self.fits[loss].shares[row]) if row is not None else 0.0
+
+CompareTab = OutlierLabTab
+
+__all__ = ["CompareTab", "OutlierLabTab", "short_name"]

@@ -1,57 +1,71 @@
 """The regression explorer: controls and dataset editor on the left, five live views on the right.
 
-Data flows one way. Controls and mouse gestures call the state's setters; the state
-emits which aspects changed; ``refresh`` asks the model layer for one snapshot (and,
-when the data or loss changed, the surface and best line) and hands them to the views.
+Data flows one way. Controls and mouse gestures change the settings (``store.update``,
+or ``history`` for data edits); every change of the store recomputes one results value
+(``compute_regression``) and the views and readouts draw it, so they always show the same
+step. The descent run in progress is the only thing the tab holds besides its widgets: it
+is passed into the computation, and it is dropped when the data, loss, parameters,
+optimizer or the line change under it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMenu,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
 
-from lossdesk.model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
-from lossdesk.model.surface import line_surface_window
-from lossdesk.qt.controls.regression_panel import ControlPanel
-from lossdesk.qt.tabs.data_actions import DataTabActions
-from lossdesk.qt.tabs.refresh_when_shown import RefreshWhenShown
-from lossdesk.qt.controls.outlier import OutlierControls
+from lossdesk.model import DescentRun
+from lossdesk.model.results.regression import (
+    MAX_RUN_STEPS,
+    SURFACE_SIZE,
+    RegressionCache,
+    RegressionResults,
+    compute_regression,
+    start_run,
+)
+from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
 from lossdesk.qt.controls.dataset_table import DatasetEditor
+from lossdesk.qt.controls.outlier import OutlierControls
+from lossdesk.qt.controls.regression_panel import ControlPanel
 from lossdesk.qt.formula import cost_formula_html
-from lossdesk.qt.state import ExplorerState
+from lossdesk.qt.tabs.data_actions import DataTabActions
 from lossdesk.qt.tabs.layout import lay_out_tab
+from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
+from lossdesk.qt.undo import DataHistory
 from lossdesk.qt.views.data_fit import DataFitView
 from lossdesk.qt.views.loss_curve import LossCurveView
 from lossdesk.qt.views.loss_surface import LossSurfaceView
 from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.residual_histogram import ResidualHistogramView
-from lossdesk.qt.controls.float_slider import bind_live_slider, signals_blocked
+from lossdesk.settings import RegressionSettings, SettingsError, SettingsStore, changed_fields
+from lossdesk.settings.regression import LINE_LIMIT
+from lossdesk.settings.selection import PointMarks
 
-SURFACE_SIZE = 128
+__all__ = ["MAX_RUN_STEPS", "SURFACE_SIZE", "RegressionExplorer"]
+
+ERROR_STYLE = ("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid #e8a39a;"
+               " padding: 4px; font-weight: bold; }")
+#: the settings whose change makes a descent run in progress meaningless
+RUN_INPUTS = frozenset({"source", "loss", "optimizer"})
 
 
 class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
     status = Signal(str, str)  # message, level
 
-    def __init__(self, state: ExplorerState | None = None, parent: QWidget | None = None):
+    def __init__(self, store: SettingsStore | None = None, history: DataHistory | None = None,
+                 marks: PointMarks | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = state or ExplorerState()
-        if self.state.parent() is None:
-            self.state.setParent(self)  # Qt owns it with the widget, so both go together
-        self.cache = SurfaceCache()
-        self.snapshot: RegressionSnapshot | None = None
-        self.best: tuple[float, float] = (0.0, 0.0)
-        self.best_cost = 0.0
-        self.window: SurfaceWindow | None = None
-        self.add_mode = False
+        self.store: SettingsStore = store if store is not None else SettingsStore(RegressionSettings())
+        self.history = history if history is not None else DataHistory(self.store, ("outlier", "outlier_base"), self)
+        self.marks = marks if marks is not None else PointMarks()
+        self.run: DescentRun | None = None  # the descent in progress (transient, never saved)
+        self.cache = RegressionCache()
+        self._other_cache = RegressionCache()  # for results_for(other settings)
+        self.window: SurfaceWindow | None = None  # the surface window on screen
+        self._shown: RegressionResults | None = None  # what the views draw now
+        self.add_mode = False  # the window's "add points" mode: a click on empty space adds
 
         # ---------------------------------------------------------------- views
         self.data_view = DataFitView()
@@ -61,21 +75,21 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.curve_view = LossCurveView()
         self.data_panel = ViewPanel("Data and fit", self.data_view.widget,
                                     "Drag a point to move it; double-click empty space to add one; "
-                                    "right-click a point for more. Segments show each point's error, "
+                                    "right-click a point for more. Each segment is a point's error, "
                                     "coloured by its loss (bright = large).")
         self.surface_panel = ViewPanel("Loss surface: cost over (w, b)", self.surface_view.widget,
                                        "Dark is low cost. The star is the best line; drag the white "
                                        "handle to move the line; the orange path is gradient descent.")
         self.hist_panel = ViewPanel("Error distribution", self.hist_view.widget,
-                                    "How the residuals y − ŷ are spread, with their mean and median")
+                                    "How the residuals y − ŷ spread, with their mean and median")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
                                     "One bar per point; the dashed line is the cost, the mean of the bars. "
                                     "Hover a bar to find its point.")
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget,
                                      "The cost after each descent step")
         self.reduction = QComboBox()
-        for label, key in (("mean", "mean"), ("sum", "sum"), ("none", "none")):
-            self.reduction.addItem(label, key)
+        for key in ("mean", "sum", "none"):
+            self.reduction.addItem(key, key)
         self.reduction.setToolTip("How the per-point losses become one number: mean (the cost), sum, "
                                   "or none (keep one loss per point)")
         self.loss_panel.add_header_widget(QLabel("reduction"))
@@ -88,14 +102,16 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.formula.setStyleSheet("QLabel { background: #f5f7fb; border: 1px solid #d0d7e2; padding: 4px; }")
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(ERROR_STYLE)
+        self.banner.setToolTip("What went wrong last; it goes away with the next descent step")
         self.banner.setVisible(False)
 
         # ---------------------------------------------------------------- left column
-        self.controls = ControlPanel(self.state)
+        self.controls = ControlPanel(self.store, self)
         self.descent = self.controls.descent
-        self.outlier_controls = OutlierControls(self.state)
+        self.outlier_controls = OutlierControls(self.store, self.history, self.marks)
         self.controls.outlier_form.addRow(self.outlier_controls)
-        self.editor = DatasetEditor(self.state)
+        self.editor = DatasetEditor(self.store, self.history, self.marks)
         self.side = QTabWidget()
         self.side.addTab(self.controls, "Controls")
         self.side.addTab(self.editor, "Data table")
@@ -106,112 +122,151 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
                     [self.hist_panel, self.loss_panel, self.curve_panel],
                     header=[self.formula, self.banner], top_sizes=[520, 420])
 
-
         self._connect()
-        self.sync_controls()
-        self.refresh(frozenset({"data", "loss", "line", "run", "selection", "hover"}), refit=True)
+        self.show_settings()
+        self.refresh(EVERYTHING, refit=True)
 
     # ==================================================================== wiring
     def _connect(self) -> None:
-        s, c = self.state, self.controls
-        s.changed.connect(self._state_changed)
-        s.message.connect(self.show_message)
-        c.preset.activated.connect(lambda i: self.load_preset(c.preset.itemText(i)))
-        bind_live_slider(c.noise, s, self._noise_changed, "Change noise")
+        c = self.controls
+        self.store.changed.connect(self._store_changed)
+        self.marks.changed.connect(self._marks_changed)
+        self.history.undo_stack.indexChanged.connect(self._history_moved)
+        self.connect_data_actions()
         self.outlier_controls.message.connect(self.show_message)
+        self.editor.model.rejected.connect(lambda text: self.status.emit(text, "warning"))
         c.loss.currentIndexChanged.connect(lambda i: self.set_loss(c.loss.itemData(i)))
-        c.delta.valueChanged.connect(lambda v: self._set_param("delta", v))
-        c.tau.valueChanged.connect(lambda v: self._set_param("tau", v))
-        c.w.valueChanged.connect(lambda v: s.set_line(v, s.b))
-        c.b.valueChanged.connect(lambda v: s.set_line(s.w, v))
+        c.delta.valueChanged.connect(lambda v: self._set_param("huber", "delta", v))
+        c.tau.valueChanged.connect(lambda v: self._set_param("quantile", "tau", v))
+        c.w.valueChanged.connect(lambda v: self._set_line(w=v))
+        c.b.valueChanged.connect(lambda v: self._set_line(b=v))
         c.jump_best.clicked.connect(self.jump_to_best)
         self.descent.started.connect(lambda: self.banner.setVisible(False))
         self.descent.message.connect(self.show_message)
-        self.reduction.currentIndexChanged.connect(lambda i: s.set_reduction(self.reduction.itemData(i)))
+        self.reduction.currentIndexChanged.connect(
+            lambda i: self._write(lambda: self.store.update(reduction=self.reduction.itemData(i))))
 
         pts = self.data_view.points
         pts.dragStarted.connect(self._drag_started)
         pts.dragMoved.connect(self._drag_moved)
         pts.dragFinished.connect(self._drag_finished)
-        pts.clicked.connect(s.select)
+        pts.clicked.connect(self.marks.select)
         pts.contextRequested.connect(self._point_menu)
         scene = self.data_view.widget.scene()
         scene.sigMouseMoved.connect(self._data_hover)
         scene.sigMouseClicked.connect(self._data_clicked)
         self.loss_view.widget.scene().sigMouseMoved.connect(self._bar_hover)
-        self.surface_view.handleMoved.connect(lambda w, b: s.set_line(w, b))
-
-    def preset_name(self) -> str:
-        return self.controls.preset.currentText()
+        self.surface_view.handleMoved.connect(lambda w, b: self._set_line(w=w, b=b))
 
     def preset_controls(self):
         return self.controls.preset, self.controls.noise
 
-    def sync_controls(self) -> None:
-        """Show the state's values in the controls without echoing signals back."""
-        s, c = self.state, self.controls
-        with signals_blocked(c.preset, c.loss, self.reduction):
-            if s.preset is not None:
-                c.preset.setCurrentText(s.preset)
-            c.loss.setCurrentIndex(c.loss.findData(s.loss))
-            self.reduction.setCurrentIndex(self.reduction.findData(s.reduction))
-        c.delta.set_value(s.loss_params["huber"]["delta"])
-        c.tau.set_value(s.loss_params["quantile"]["tau"])
-        self.descent.sync()
-        c.show_param_controls(s.loss)
-        c.w.set_value(s.w)
-        c.b.set_value(s.b)
+    def show_settings(self, value: RegressionSettings | None = None) -> None:
+        """The controls show the settings (signals blocked; unchanged widgets untouched)."""
+        v = self.store.value if value is None else value
+        c = self.controls
+        show_choice(c.loss, v.loss)
+        c.show_param_controls(v.loss)
+        show_number(c.delta, v.loss_params["huber"]["delta"])
+        show_number(c.tau, v.loss_params["quantile"]["tau"])
+        show_number(c.w, v.w)
+        show_number(c.b, v.b)
+        show_choice(self.reduction, v.reduction)
+        self.show_origin()
+
+    sync_controls = show_settings
+
+    def _store_changed(self, new: RegressionSettings, old: RegressionSettings) -> None:
+        changed = changed_fields(old, new)
+        if self.run is not None and (changed & RUN_INPUTS or new.params != old.params
+                                     or (new.w, new.b) != tuple(float(t) for t in self.run.theta)):
+            self.run = None
+        self.marks.forget_beyond(new.data.n)
+        self.show_settings(new)
+        self.settings_changed(frozenset(changed))
+
+    def _marks_changed(self) -> None:
+        if self.active:
+            self._show_marks()
+        else:
+            self._pending = self._pending | {"marks"}
+
+    def _history_moved(self, _index: int) -> None:
+        # A finished gesture lets the surface window move to the best line again.
+        shown = self._shown
+        if shown is not None and not self.history.live and not shown.window.contains(*shown.best):
+            self.settings_changed(frozenset({"window"}))
 
     # ==================================================================== actions
-    def set_loss(self, name: str) -> None:
-        self.state.set_loss(name)
-        self.controls.show_param_controls(name)
-        with signals_blocked(self.controls.loss):
-            self.controls.loss.setCurrentIndex(self.controls.loss.findData(name))
+    def _write(self, change) -> bool:
+        return write(self.show_message, change, self.show_settings)
 
-    def _set_param(self, key: str, value: float) -> None:
-        try:
-            self.state.set_param(key, value)
-        except ValueError as exc:
-            self.show_message(str(exc), "error")
+    def set_loss(self, name: str) -> None:
+        self._write(lambda: self.store.update(loss=name))
+
+    def _set_param(self, loss: str, key: str, value: float) -> None:
+        self._write(lambda: self.store.set(self.store.value.with_loss_param(loss, key, value)))
+
+    def _set_line(self, **wb: float) -> None:
+        self._write(lambda: self.store.update(**{k: float(v) for k, v in wb.items()}))
 
     def jump_to_best(self) -> None:
+        """Put the line at the lowest cost (computed from the current settings, shown or not)."""
         self.descent.set_playing(False)
-        s = self.state  # computed now: a hidden tab's cached best line may be out of date
-        self.state.set_line(*self.cache.best_line(s.data, s.loss, s.params))
+        v = self.store.value
+        w, b = self.cache.best_line(v.data, v.loss, v.params)
+        self._set_line(w=w, b=b)
+
+    def choose_outlier(self, row: int | None) -> None:
+        self.outlier_controls.choose_outlier(row)
+
+    def add_outlier(self) -> int | None:
+        return self.outlier_controls.add_outlier()
 
     def _drag_started(self, row: int) -> None:
-        self.state.begin_live_edit()
-        self.state.select(row)
+        self.history.begin_live()
+        self.marks.select(row)
 
     def _drag_moved(self, row: int, x: float, y: float) -> None:
-        self.state.move_point(row, x, y, live=True)
+        def move() -> None:
+            v = self.store.value
+            self.history.preview(v.with_source(v.source.edited(v.data.with_row(row, {"x": x, "y": y}))))
 
-    def _drag_finished(self, row: int) -> None:
-        self.state.end_live_edit("Move point")
+        self._write(move)
+
+    def _drag_finished(self, _row: int) -> None:
+        self.history.end_live("Move point")
+        self._history_moved(0)
 
     def _data_hover(self, scene_pos: QPointF) -> None:
-        self.state.set_hover(self.data_view.nearest_point(scene_pos))
+        self.marks.set_hover(self.data_view.nearest_point(scene_pos))
 
     def _bar_hover(self, scene_pos: QPointF) -> None:
-        self.state.set_hover(self.loss_view.bar_at(scene_pos))
+        self.marks.set_hover(self.loss_view.bar_at(scene_pos))
+
+    def add_point(self, x: float, y: float) -> int | None:
+        """Add a point (one undo step), select it and return its row."""
+        if self._write(lambda: self.history.set_data(self.store.value.data.with_added({"x": x, "y": y}),
+                                                     "Add point")):
+            row = self.store.value.data.n - 1
+            self.marks.select(row)
+            return row
+        return None
 
     def _data_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             return
-        near = self.data_view.nearest_point(ev.scenePos())
-        if near is not None:
+        if self.data_view.nearest_point(ev.scenePos()) is not None:
             return
         if ev.double() or self.add_mode:
             p = self.data_view.plot.getViewBox().mapSceneToView(ev.scenePos())
-            row = self.state.add_point(float(p.x()), float(p.y()))
-            self.state.select(row)
+            self.add_point(float(p.x()), float(p.y()))
             ev.accept()
         else:
-            self.state.select(None)
+            self.marks.select(None)
 
     def _point_menu(self, row: int, screen_pos: QPointF) -> None:
-        self.state.select(row)
+        self.marks.select(row)
         menu = QMenu(self)
         remove = menu.addAction("Remove point")
         outlier = menu.addAction("Make this the outlier")
@@ -219,97 +274,150 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         if chosen is remove:
             self.remove_selected()
         elif chosen is outlier:
-            self.state.choose_outlier(row)
-
-    def refit_views(self) -> None:
-        self.window = None
-        self.refresh(frozenset({"data", "loss", "line", "run"}), refit=True)
-
-    def _choose_window(self) -> SurfaceWindow:
-        data, s = self.state.data, self.state
-        (w0, w1), (b0, b1) = line_surface_window(data.x, data.y)
-        ws = [w0, w1, self.best[0], s.w]
-        bs = [b0, b1, self.best[1], s.b]
-        pad_w = 0.1 * (max(ws) - min(ws) or 1.0)
-        pad_b = 0.1 * (max(bs) - min(bs) or 1.0)
-        return SurfaceWindow((min(ws) - pad_w, max(ws) + pad_w), (min(bs) - pad_b, max(bs) + pad_b), SURFACE_SIZE)
-
-    def refresh(self, aspects: frozenset, refit: bool = False) -> None:
-        s = self.state
-        data_or_loss = bool(aspects & {"data", "loss"})
-        if "data" in aspects:
-            self.data_view.set_points(s.data.x, s.data.y, fit_view=refit)
-            self.show_origin()
-        if data_or_loss:
-            self.best = self.cache.best_line(s.data, s.loss, s.params)
-            self.best_cost = regression_snapshot(s.data, s.loss, s.params, *self.best).cost
-            # The surface's window holds still during a gesture, and moves after it if
-            # the best line has left it.
-            if self.window is None or not (s.live_editing or self.window.contains(*self.best)):
-                self.window = self._choose_window()
-            self.surface_view.show_surface(self.window, self.cache.surface(s.data, s.loss, s.params, self.window))
-            self.surface_view.show_optimum(*self.best)
-            self.data_view.show_best(*self.best)
-            self._update_slider_ranges()
-        if aspects & {"data", "loss", "line"}:
-            self.snapshot = regression_snapshot(s.data, s.loss, s.params, s.w, s.b)
-            snap = self.snapshot
-            self.data_view.show(snap)
-            self.hist_view.show(snap)
-            self.loss_view.show(snap)
-            self.surface_view.show_current(snap.w, snap.b)
-            self.formula.setText(cost_formula_html(s.loss, s.params, snap, s.reduction))
-            self._show_reduction(snap)
-            self.controls.w.set_value(snap.w)
-            self.controls.b.set_value(snap.b)
-        if "loss" in aspects:
-            self.controls.delta.set_value(s.loss_params["huber"]["delta"])
-            self.controls.tau.set_value(s.loss_params["quantile"]["tau"])
-        if "loss" in aspects and "line" not in aspects and self.snapshot is not None:
-            self.formula.setText(cost_formula_html(s.loss, s.params, self.snapshot, s.reduction))
-        if aspects & {"run", "line", "data", "loss"}:
-            self._show_run()
-        if aspects & {"hover", "selection", "data"}:
-            self.data_view.show_marks(s.hover, s.selected, s.outlier)
-            self.loss_view.show_highlight(s.hover if s.hover is not None else s.selected)
-        if "loss" in aspects and self.snapshot is not None:
-            self._show_reduction(self.snapshot)
-
-    def _show_reduction(self, snap: RegressionSnapshot) -> None:
-        r = self.state.reduction
-        if r == "mean":
-            text = f"cost = {snap.cost:.4g}"
-        elif r == "sum":
-            text = f"sum = {snap.total:.4g}"
-        else:
-            text = f"{snap.n} separate losses"
-        self.loss_panel.readout.setText(text)
-        self.data_panel.readout.setText(f"n = {snap.n}   cost = {snap.cost:.4g}")
-        self.hist_panel.readout.setText(
-            f"mean {snap.mean_residual:.3g}   median {snap.median_residual:.3g}")
-
-    def _show_run(self) -> None:
-        run = self.state.run
-        if run is None:
-            self.surface_view.show_path(np.array([[self.state.w, self.state.b]]))
-            cost = self.snapshot.cost if self.snapshot is not None else 0.0
-            self.curve_view.show(np.array([cost]), self.best_cost)
-            self.curve_panel.readout.setText("")
-            return
-        self.surface_view.show_path(np.asarray(run.thetas))
-        self.curve_view.show(np.asarray(run.costs), self.best_cost)
-        self.curve_panel.readout.setText(f"step {run.steps}   cost {run.costs[-1]:.4g}")
-
-    def _update_slider_ranges(self) -> None:
-        if self.window is None:
-            return
-        self.controls.w.set_range(*self.window.w_range)
-        self.controls.b.set_range(*self.window.b_range)
+            self.choose_outlier(row)
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.status.emit(text, level)
         if level == "error":
-            self.banner.setText(f"⚠ {text}")
-            self.banner.setStyleSheet("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid #e8a39a;"
-                                      " padding: 4px; font-weight: bold; }")
+            show_text(self.banner, f"⚠ {text}")
             self.banner.setVisible(True)
+
+    # ==================================================================== descent (the panel's driver)
+    def run_problem(self) -> str | None:
+        return None  # every regression loss can score any x,y points
+
+    def advance(self, k: int) -> str:
+        """Take k descent steps from the current line, write (w, b) back, return the run's status."""
+        run = self.run
+        if run is not None and run.status == "diverged":
+            self._say_diverged(run)
+            return run.status
+        if run is None or not run.running:
+            run = start_run(self.store.value)
+        self.run = run
+        was = run.status
+        run.advance(max(0, min(int(k), MAX_RUN_STEPS - run.steps)))
+        if run.running and run.steps >= MAX_RUN_STEPS:
+            run.status = "max_steps"
+        self._write_back(run)
+        if run.status != was:
+            if run.status == "diverged":
+                self._say_diverged(run)
+            elif run.status == "converged":
+                self.show_message(f"Converged after {run.steps} steps.", "info")
+            elif run.status == "max_steps":
+                self.show_message(f"Stopped after {run.steps} steps without settling; press Play to go on.",
+                                  "info")
+        return run.status
+
+    def _write_back(self, run: DescentRun) -> None:
+        """Put the line where the run is (recomputing once); a run that left the lines a
+        student can look at counts as diverged at its last step inside them."""
+        def inside(theta: np.ndarray) -> bool:
+            return bool(np.all(np.abs(theta) <= LINE_LIMIT))
+
+        if not inside(run.thetas[-1]):
+            last = next((i for i in range(len(run.thetas) - 1, -1, -1) if inside(run.thetas[i])), 0)
+            del run.thetas[last + 1:], run.costs[last + 1:], run.gradients[last + 1:]
+            run.status, run.diverged_at = "diverged", last + 1
+        w, b = (float(t) for t in run.thetas[-1])
+        try:
+            changed = self.store.update(w=w, b=b)
+        except SettingsError as exc:  # pragma: no cover - the limits are checked above
+            self.show_message(str(exc), "error")
+            return
+        if not changed:  # the line stayed, but the path and the curve still moved on
+            self.settings_changed(frozenset({"run"}))
+
+    def _say_diverged(self, run: DescentRun) -> None:
+        lr = self.store.value.optimizer.lr
+        self.show_message(
+            f"Diverged at step {run.diverged_at}: a learning rate of {lr:g} is too large for this loss "
+            "and data. The line stays at its last good step; lower the rate and press Reset.", "error")
+
+    def reset_run(self) -> None:
+        """Forget the run and put the line back at the start, ŷ = 0·x + 0."""
+        self.run = None
+        moved = []
+        if self._write(lambda: moved.append(self.store.update(w=0.0, b=0.0))) and not moved[0]:
+            self.settings_changed(frozenset({"run"}))  # the line was there already: clear the path
+
+    def run_steps(self, k: int) -> str:
+        """Run k steps at once (the command line's --steps)."""
+        return self.advance(k)
+
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.descent.set_playing(False)  # a tab out of sight runs nothing
+        super().set_active(active)
+
+    # ==================================================================== results → views
+    def results(self) -> RegressionResults:
+        """The current results, from the current settings (correct whether shown or not)."""
+        return compute_regression(self.store.value, self.run, self.cache, self.window, hold_window=self.history.live)
+
+    def results_for(self, settings: RegressionSettings) -> RegressionResults:
+        """The results another settings value would give (e.g. the same line under another
+        loss, for a lesson); the current value gives ``results()``."""
+        if settings is self.store.value:
+            return self.results()
+        # a cache of its own, so the views' cached surface is not pushed out
+        return compute_regression(settings, None, self._other_cache, self.window)
+
+    def refit_views(self) -> None:
+        self.window = None
+        self.refresh(EVERYTHING, refit=True)
+
+    def refresh(self, changed: frozenset = EVERYTHING, refit: bool = False) -> None:
+        if not self.active:  # computed when next shown
+            self._pending = self._pending | changed | ({"refit"} if refit else set())
+            return
+        results = self.results()
+        self.window = results.window
+        self.show_results(results, refit=refit or "refit" in changed)
+
+    def show_results(self, r: RegressionResults, refit: bool = False) -> None:
+        """Draw one results value: views, readouts, formula and the run's text."""
+        last = None if refit else self._shown
+        if last is None or r.data is not last.data:
+            self.data_view.set_points(r.data.x, r.data.y, fit_view=refit)
+        if last is None or r.surface is not last.surface or r.window != last.window:
+            self.surface_view.show_surface(r.window, r.surface)
+            self.controls.w.set_range(*r.window.w_range)
+            self.controls.b.set_range(*r.window.b_range)
+        if last is None or r.best != last.best or r.data is not last.data:
+            self.surface_view.show_optimum(*r.best)
+            self.data_view.show_best(*r.best)
+        snap = r.snapshot
+        self.data_view.show(snap)
+        self.hist_view.show(snap)
+        self.loss_view.show(snap)
+        self.surface_view.show_current(snap.w, snap.b)
+        self.surface_view.show_path(r.path)
+        self.curve_view.show(r.costs, r.best_cost)
+        show_text(self.formula, cost_formula_html(r.loss, r.params, snap, r.reduction))
+        self._shown = r
+        self._show_readouts(r)
+        self.descent.show_run_text(r.run_message)
+        self._show_marks()
+
+    def _show_readouts(self, r: RegressionResults) -> None:
+        if r.reduction == "mean":
+            text = f"cost = {r.cost:.4g}"
+        elif r.reduction == "sum":
+            text = f"sum = {r.total:.4g}"
+        else:
+            text = f"{r.n} separate losses"
+        show_text(self.loss_panel.readout, text)
+        show_text(self.data_panel.readout, f"n = {r.n}   cost = {r.cost:.4g}")
+        show_text(self.hist_panel.readout,
+                  f"mean {r.snapshot.mean_residual:.3g}   median {r.snapshot.median_residual:.3g}")
+        run_text = "" if r.run_steps is None else f"step {r.run_steps}   cost {r.costs[-1]:.4g}"
+        show_text(self.curve_panel.readout, run_text)
+
+    def _show_marks(self) -> None:
+        m = self.marks
+        outlier = self._shown.outlier if self._shown is not None else None
+        self.data_view.show_marks(m.hover, m.selected, outlier)
+        self.loss_view.show_highlight(m.hover if m.hover is not None else m.selected)
+

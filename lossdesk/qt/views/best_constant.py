@@ -1,15 +1,16 @@
 """The best constant: the cost of predicting one number c for every point, per loss.
 
-Each curve is scaled to run from 0 at its minimum to 1 at the window's edge, so their
-shapes and minima compare; the marks are the mean, the median and the τ-quantile of y.
+Each curve runs from 0 at its minimum to 1 at the window's edge (scaled in the results),
+so their shapes and minima compare; the marks are the mean, the median and the
+τ-quantile of y.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from lossdesk.model.results.outlier_lab import ConstantCurves
 from lossdesk.qt import style
 
 MARK_NAMES = {"mse": "mean", "mae": "median", "quantile": "τ-quantile"}
@@ -31,11 +32,13 @@ class BestConstantView:
             self.plot.addItem(line)
             self.marks[name] = line
         self.plot.setYRange(0, 1.05, padding=0)
+        self._drawn: ConstantCurves | None = None
 
-    def show(self, c_grid: np.ndarray, costs: dict[str, np.ndarray], constants: dict[str, float]) -> None:
+    def show(self, constants: ConstantCurves) -> None:
+        if constants is self._drawn:
+            return
         for name, curve in self.curves.items():
-            z = costs[name]
-            lo, hi = float(z.min()), float(z.max())
-            curve.setData(c_grid, (z - lo) / (hi - lo) if hi > lo else np.zeros_like(z))
-            self.marks[name].setValue(constants[name])
-        style.stable_range(self.plot, x=(float(c_grid[0]), float(c_grid[-1])), y=(0, 1.0), margin=0.02)
+            curve.setData(constants.c, constants.relative[name])
+            self.marks[name].setValue(constants.best[name])
+        style.stable_range(self.plot, x=(float(constants.c[0]), float(constants.c[-1])), y=(0, 1.0), margin=0.02)
+        self._drawn = constants

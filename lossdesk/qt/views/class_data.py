@@ -1,4 +1,4 @@
-"""Labelled points and what the classifier makes of them.
+"""Labelled points and what the classifier makes of them (a ``DecisionMap`` from the results).
 
 * One feature: each point sits at the height of its class (0 or 1) and the curve is the
   predicted probability of class 1 (or, for K classes, one curve per class).
@@ -13,13 +13,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from lossdesk.model.classifier_snapshot import probability_curve, probability_grid
-from lossdesk.model.predictors import LinearPredictor
+from lossdesk.model.results.classification import DecisionMap
 from lossdesk.qt import style
 from lossdesk.qt.views.data_fit import DraggablePoints, move_positions, nearest_point
-
-GRID = 96
-CURVE_SAMPLES = 300
 
 
 def class_colour(k: int) -> str:
@@ -52,7 +48,7 @@ class ClassDataView:
         self.region = (( -1.0, 1.0), (-1.0, 1.0))
 
     # ------------------------------------------------------------------ points
-    def set_points(self, x: np.ndarray, labels: np.ndarray, n_classes: int, fit_view: bool = False) -> None:
+    def set_points(self, x: np.ndarray, labels: np.ndarray, n_classes: int) -> None:
         """x has shape (n, 1) or (n, 2)."""
         self.n_features = int(x.shape[1])
         self.n_classes = int(n_classes)
@@ -73,47 +69,39 @@ class ClassDataView:
             palette = [pg.mkBrush(class_colour(k)) for k in range(max(n_classes, 1))]
             brushes = [palette[int(k)] for k in labels]  # shared brushes: one symbol per class
             self.points.setData(x=px, y=py, brush=brushes)
-        if fit_view:
-            self.fit_range()
 
-    def fit_range(self) -> None:
-        if self.px.size == 0:
-            return
-        padx = 0.15 * (np.ptp(self.px) or 1.0)
-        if self.n_features == 1:
-            xr = (self.px.min() - padx, self.px.max() + padx)
-            yr = (-0.12, 1.12)
-        else:
-            pady = 0.15 * (np.ptp(self.py) or 1.0)
-            xr = (self.px.min() - padx, self.px.max() + padx)
-            yr = (self.py.min() - pady, self.py.max() + pady)
-        self.region = (xr, yr)
+    def fit_range(self, region: tuple[tuple[float, float], tuple[float, float]] | None = None) -> None:
+        """Frame ``region`` (the results' data region; None: the last one framed)."""
+        if region is not None:
+            self.region = region
+        xr, yr = self.region
         self.plot.setRange(xRange=xr, yRange=yr, padding=0)
 
     # ------------------------------------------------------------------ model
-    def show_model(self, predictor: LinearPredictor, theta: np.ndarray) -> None:
-        (x0, x1), (y0, y1) = self.region
-        if self.n_features == 1:
+    def show_model(self, decision: DecisionMap | None) -> None:
+        """The probability curve(s) or the shaded plane; None: no model to show."""
+        if decision is None:
             self.image.setVisible(False)
-            xs = np.linspace(x0, x1, CURVE_SAMPLES)
-            probs = probability_curve(predictor, theta, xs)
+            self._ensure_curves(0)
+            self.boundary.setData([], [])
+            return
+        if decision.n_features == 1:
+            self.image.setVisible(False)
+            probs = decision.curve
             k = probs.shape[1]
             columns = [1] if k == 2 else list(range(k))
             self._ensure_curves(len(columns))
             for curve, c in zip(self.curves, columns):
                 curve.setPen(style.pen(class_colour(c) if k > 2 else style.INK, 2.5))
-                curve.setData(xs, probs[:, c])
+                curve.setData(decision.xs, probs[:, c])
             self.boundary.setData([], [])
             return
         self._ensure_curves(0)
-        probs = probability_grid(predictor, theta, (x0, x1), (y0, y1), GRID)
+        (x0, x1), (y0, y1) = decision.x_range, decision.y_range
         self.image.setVisible(True)
-        self.image.setImage(self._shade(probs), autoLevels=False)
+        self.image.setImage(self._shade(decision.grid), autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        if probs.shape[2] == 2:
-            self.boundary.setData(*self._boundary_line(theta, (x0, x1), (y0, y1)))
-        else:
-            self.boundary.setData([], [])
+        self.boundary.setData(decision.boundary_x, decision.boundary_y)
 
     def _ensure_curves(self, count: int) -> None:
         while len(self.curves) < count:
@@ -143,18 +131,6 @@ class ClassDataView:
         out[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
         out[..., 3] = 255
         return out
-
-    @staticmethod
-    def _boundary_line(theta: np.ndarray, xr, yr):
-        """Where w₁x₁ + w₂x₂ + b = 0 (p = ½) crosses the view."""
-        w1, w2, b = (float(v) for v in theta[:3])
-        if abs(w2) >= abs(w1) and w2 != 0:
-            xs = np.array(xr, dtype=float)
-            return xs, -(w1 * xs + b) / w2
-        if w1 != 0:
-            ys = np.array(yr, dtype=float)
-            return -(w2 * ys + b) / w1, ys
-        return np.zeros(0), np.zeros(0)
 
     # ------------------------------------------------------------------ marks
     def show_marks(self, hover: int | None, selected: int | None) -> None:

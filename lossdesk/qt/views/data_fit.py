@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.model.results.regression import RegressionSnapshot
 from lossdesk.qt import style
 
 SMOOTH_SEGMENTS = 300
@@ -122,6 +122,7 @@ class DataFitView:
         legend.addItem(self.best_line, "best line for this loss")
         self._x = np.zeros(0)
         self._y = np.zeros(0)
+        self._marked: dict[int, tuple[float, float] | None] = {}  # what each mark item shows
 
     # ------------------------------------------------------------------ drawing
     def set_points(self, x: np.ndarray, y: np.ndarray, fit_view: bool = False) -> None:
@@ -191,11 +192,16 @@ class DataFitView:
         self.best_line.setData(xs, w * xs + b)
 
     def show_marks(self, hover: int | None, selected: int | None, outlier: int | None) -> None:
+        """Rings on the hovered and selected points and a star on the outlier (None: none)."""
         for item, row in ((self.highlight, hover), (self.selection, selected), (self.outlier, outlier)):
-            if row is None or row >= self._x.size:
+            at = None if row is None or row >= self._x.size else (float(self._x[row]), float(self._y[row]))
+            if at == self._marked.get(id(item), False):
+                continue  # unchanged: setData would restyle and repaint it
+            self._marked[id(item)] = at
+            if at is None:
                 item.setData([], [])
             else:
-                item.setData([self._x[row]], [self._y[row]])
+                item.setData([at[0]], [at[1]])
 
     # ------------------------------------------------------------------ picking
     def nearest_point(self, scene_pos: QPointF) -> int | None:

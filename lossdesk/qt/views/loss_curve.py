@@ -26,8 +26,9 @@ class LossCurveView:
         self.costs = np.asarray(costs, dtype=float)
         steps = np.arange(self.costs.size)
         self.curve.setData(steps, self.costs)
-        self.best.setVisible(best_cost is not None)
-        if best_cost is not None:
+        if self.best.isVisible() != (best_cost is not None):
+            self.best.setVisible(best_cost is not None)
+        if best_cost is not None and self.best.value() != best_cost:
             self.best.setValue(best_cost)
         if self.costs.size:
             self.head.setData([steps[-1]], [self.costs[-1]])

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 
-from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.model.results.regression import SurfaceWindow
 from lossdesk.qt import style
 
 CONTOUR_LEVELS = 12

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.model.results.regression import RegressionSnapshot
 from lossdesk.qt import style
 
 SEPARATE_BARS = 400
@@ -56,7 +56,8 @@ class PerExampleLossView:
                                  antialias=False)
             self.profile.setVisible(True)
             self.bars.setVisible(False)
-        self.cost_line.setValue(snap.cost)
+        if self.cost_line.value() != snap.cost:
+            self.cost_line.setValue(snap.cost)
         top = float(losses.max()) if n else 1.0
         style.stable_range(self.plot, x=(-0.6, n - 0.4), y=(0, max(top, snap.cost, 1e-12)), margin=0.05)
 

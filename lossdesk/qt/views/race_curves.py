@@ -1,11 +1,11 @@
-"""Every racer's cost against step, in one plot."""
+"""Every racer's cost against step, in one plot, with the lowest possible cost dashed."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
-from lossdesk.model import OPTIMIZERS, DescentRun
+from lossdesk.model.results.descent_lab import DescentLabResults
 from lossdesk.qt import style
 
 
@@ -20,24 +20,32 @@ class RaceCurvesView:
             self.plot.addItem(self.curves[name])
         self.best = pg.InfiniteLine(0, angle=0, pen=style.pen(style.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine))
         self.plot.addItem(self.best)
-        self._legend_for: set[str] | None = None
+        self._legend_for: tuple[str, ...] | None = None
+        self._steps = np.arange(0)
 
-    def show(self, runs: dict[str, DescentRun], shown: set[str], best_cost: float) -> None:
-        self.best.setValue(best_cost)
-        tops, steps = [best_cost], [10]
+    def _step_axis(self, n: int) -> np.ndarray:
+        """0 … n − 1, kept between frames (only grown), so a frame makes no new axis."""
+        if self._steps.size < n:
+            self._steps = np.arange(max(n, 2 * self._steps.size))
+        return self._steps[:n]
+
+    def draw(self, results: DescentLabResults) -> None:
+        if self.best.value() != results.best_cost:
+            self.best.setValue(results.best_cost)
         for name, curve in self.curves.items():
-            run = runs.get(name)
-            if run is None or name not in shown:
-                curve.setData([], [])
+            racer = results.racers.get(name)
+            if racer is None:
+                if curve.xData is not None and len(curve.xData):
+                    curve.setData([], [])
                 continue
-            costs = np.asarray(run.costs)
-            curve.setData(np.arange(costs.size), costs)
-            tops.append(float(costs[0]))
-            steps.append(costs.size)
-        if shown != self._legend_for:
+            curve.setData(self._step_axis(racer.costs.size), racer.costs)
+        if results.racing != self._legend_for:
             self.legend.clear()
-            for name in self.curves:
-                if name in shown:
-                    self.legend.addItem(self.curves[name], OPTIMIZERS[name].title)
-            self._legend_for = set(shown)
-        style.stable_range(self.plot, x=(0, max(steps)), y=(best_cost, max(tops) + 1e-12), margin=0.05)
+            for name, racer in results.racers.items():
+                self.legend.addItem(self.curves[name], racer.title)
+            self._legend_for = results.racing
+        style.stable_range(self.plot, x=(0, results.curve_steps),
+                           y=(results.best_cost, results.curve_top + 1e-12), margin=0.05)
+
+    def refit(self, results: DescentLabResults) -> None:
+        self.plot.setRange(xRange=(0, results.curve_steps), yRange=(results.best_cost, results.curve_top + 1e-12))

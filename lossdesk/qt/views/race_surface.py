@@ -2,21 +2,18 @@
 
 At each ball: the gradient arrow (the way downhill, −∇C) and, for methods that carry
 momentum (Momentum, Nesterov, Adam), the velocity arrow: the step just taken, which
-momentum makes differ from the gradient. Each kind of arrow has one scale for every
-racer, so lengths compare.
+momentum makes differ from the gradient. The results scale each kind of arrow once for
+every racer, so lengths compare; this view only draws them.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from lossdesk.model import DescentRun
+from lossdesk.model.results.descent_lab import DescentLabResults
 from lossdesk.qt import style
 from lossdesk.qt.views.loss_surface import SurfacePlot
-
-ARROW_FRACTION = 0.12  # the longest arrow, as a share of the window's width
 
 
 class RaceSurfaceView(SurfacePlot):
@@ -37,45 +34,34 @@ class RaceSurfaceView(SurfacePlot):
             for item in (self.trails[name], self.gradients[name], self.velocities[name], self.balls[name]):
                 item.setZValue(20)
                 self.plot.addItem(item)
+        self._surface: object | None = None
+        self._points: tuple | None = None
+        self._drawn: set[str] = set(self.trails)  # clear every racer's items on the first draw
 
-    def show_points(self, start: tuple[float, float], optimum: tuple[float, float]) -> None:
-        self.start.setData([start[0]], [start[1]])
-        self.optimum.setData([optimum[0]], [optimum[1]])
-
-    def show_runs(self, runs: dict[str, DescentRun], shown: set[str]) -> None:
-        (w0, w1), _ = self.plot.viewRange()
-        longest = ARROW_FRACTION * (w1 - w0)
-        arrows = {}
-        for name in self.trails:
-            run = runs.get(name)
-            if run is None or name not in shown:
-                for item in (self.trails[name], self.balls[name], self.gradients[name], self.velocities[name]):
-                    item.setData([], [])
-                continue
-            path = np.asarray(run.thetas)
-            self.trails[name].setData(path[:, 0], path[:, 1])
-            ball = path[-1]
-            symbol = "x" if run.status == "diverged" else "o"
-            self.balls[name].setData([ball[0]], [ball[1]], symbol=symbol)
-            downhill = -np.asarray(run.gradients[-1])
-            velocity = self._velocity(run)
-            arrows[name] = (ball, downhill, velocity)
-        g_scale = longest / max([np.linalg.norm(a[1]) for a in arrows.values()] + [1e-300])
-        steps = [np.linalg.norm(a[2]) for a in arrows.values() if a[2] is not None]
-        v_scale = longest / max(steps + [1e-300])
-        self.arrow_scales = (g_scale, v_scale)
-        for name, (ball, downhill, velocity) in arrows.items():
-            g = downhill * g_scale
-            self.gradients[name].setData([ball[0], ball[0] + g[0]], [ball[1], ball[1] + g[1]])
+    def draw(self, results: DescentLabResults) -> None:
+        if results.surface is not self._surface:
+            self.show_surface(results.window, results.surface)
+            self._surface = results.surface
+        points = (results.start, results.best)
+        if points != self._points:
+            self.start.setData([results.start[0]], [results.start[1]])
+            self.optimum.setData([results.best[0]], [results.best[1]])
+            self._points = points
+        for name in self._drawn - set(results.racers):
+            for item in (self.trails[name], self.balls[name], self.gradients[name], self.velocities[name]):
+                item.setData([], [])
+        for name, racer in results.racers.items():
+            self.trails[name].setData(racer.thetas[:, 0], racer.thetas[:, 1])
+            self.balls[name].setData([racer.ball[0]], [racer.ball[1]], symbol="x" if racer.diverged else "o")
+            arrow = racer.gradient_arrow
+            self.gradients[name].setData(arrow[:, 0], arrow[:, 1])
+            velocity = racer.velocity_arrow
             if velocity is None:
                 self.velocities[name].setData([], [])
             else:
-                v = velocity * v_scale
-                self.velocities[name].setData([ball[0], ball[0] + v[0]], [ball[1], ball[1] + v[1]])
+                self.velocities[name].setData(velocity[:, 0], velocity[:, 1])
+        self._drawn = set(results.racers)
 
-    @staticmethod
-    def _velocity(run: DescentRun) -> np.ndarray | None:
-        """The step just taken, for the methods whose step carries momentum."""
-        if run.optimizer.name not in ("momentum", "nesterov", "adam") or run.steps == 0:
-            return None
-        return np.asarray(run.thetas[-1]) - np.asarray(run.thetas[-2])
+    def refit(self, results: DescentLabResults) -> None:
+        (w0, w1), (b0, b1) = results.window.w_range, results.window.b_range
+        self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)

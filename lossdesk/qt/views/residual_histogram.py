@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.model.results.regression import RegressionSnapshot
 from lossdesk.qt import style
 
 
@@ -26,8 +26,9 @@ class ResidualHistogramView:
 
     def show(self, snap: RegressionSnapshot) -> None:
         self.bars.setData(snap.histogram_edges, snap.histogram_counts)
-        self.mean.setValue(snap.mean_residual)
-        self.median.setValue(snap.median_residual)
+        for line, value in ((self.mean, snap.mean_residual), (self.median, snap.median_residual)):
+            if line.value() != value:  # a moved line re-lays out its label: only when it moves
+                line.setValue(value)
         edges = snap.histogram_edges
         span = max(abs(edges[0]), abs(edges[-1]), 1e-9)
         style.stable_range(self.plot, x=(-span, span), y=(0, max(1, snap.histogram_counts.max())))

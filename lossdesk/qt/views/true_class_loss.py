@@ -1,4 +1,4 @@
-"""The loss as a function of what the model says about the true class.
+"""The loss as a function of what the model says about the true class (a ``ConfidenceCurve``).
 
 For cross-entropy: −log p against p, the probability given to the true class; a
 confidently wrong point (p near 0) sits far up the curve. For hinge: max(0, 1 − m)
@@ -10,13 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from lossdesk.model.classifier_snapshot import ClassifierSnapshot
-from lossdesk.model.losses import PROBABILITY_EPS
+from lossdesk.model.results.classification import ConfidenceCurve
 from lossdesk.qt import style
 from lossdesk.qt.views.data_fit import move_positions
 
-SAMPLES = 400
 BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss
+AXIS_LABELS = {
+    "log": ("probability of the true class p", "loss −log p"),
+    "hinge": ("margin m = t·s (t = ±1)", "loss max(0, 1 − m)"),
+}
 
 
 class TrueClassLossView:
@@ -38,26 +40,17 @@ class TrueClassLossView:
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
 
-    def show(self, loss: str, snap: ClassifierSnapshot) -> None:
-        if loss == "hinge":
-            if self.mode != "hinge":
-                m = np.linspace(-3.0, 3.0, SAMPLES)
-                self.curve.setData(m, np.maximum(0.0, 1.0 - m))
-                self.plot.setLabel("bottom", "margin m = t·s (t = ±1)")
-                self.plot.setLabel("left", "loss max(0, 1 − m)")
-                self.mode = "hinge"
-            xs, ys = np.clip(snap.margins, -3.0, 3.0), snap.losses
-            style.stable_range(self.plot, x=(-3, 3), y=(0, max(4.0, float(ys.max()))), margin=0.03)
-        else:
-            if self.mode != "log":
-                p = np.linspace(PROBABILITY_EPS, 1.0, SAMPLES) ** 3  # dense near 0, where it climbs
-                p = np.unique(np.concatenate([p, np.linspace(0.01, 1.0, 100)]))
-                self.curve.setData(p, -np.log(p))
-                self.plot.setLabel("bottom", "probability of the true class p")
-                self.plot.setLabel("left", "loss −log p")
-                self.mode = "log"
-            xs, ys = snap.p_true, snap.losses
-            style.stable_range(self.plot, x=(0, 1), y=(0, max(4.0, float(ys.max()))), margin=0.03)
+    def show(self, confidence: ConfidenceCurve) -> None:
+        """The loss curve of ``confidence.kind`` and every point on it."""
+        if self.mode != confidence.kind:
+            self.curve.setData(confidence.curve_x, confidence.curve_y)
+            bottom, left = AXIS_LABELS[confidence.kind]
+            self.plot.setLabel("bottom", bottom)
+            self.plot.setLabel("left", left)
+            self.mode = confidence.kind
+        xs, ys = confidence.point_x, confidence.point_y
+        top = max(4.0, float(ys.max())) if ys.size else 4.0
+        style.stable_range(self.plot, x=confidence.x_range, y=(0, top), margin=0.03)
         self.xs, self.ys = xs, ys
         many = ys.size > BANDED_POINTS
         self.bulk.setVisible(many)

@@ -3,6 +3,9 @@
 Needs OpenGL. Where no OpenGL context can be made (the offscreen platform, some remote
 desktops) or PyOpenGL is missing, the panel says so plainly and the rest of the app
 carries on in 2-D.
+
+The results place everything: the mesh on its ground square, the heights, and every
+racer's trail just above the mesh. This view only hands them to OpenGL.
 """
 
 from __future__ import annotations
@@ -13,13 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QOpenGLContext
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from lossdesk.model import DescentRun
-from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.model.results.descent_lab import DescentLabResults, ValleyMesh
 from lossdesk.qt import style
-
-SPAN = 10.0  # the mesh spans −SPAN … SPAN on both ground axes
-HEIGHT = 7.0  # the height of the window's 95th-percentile cost
-CLIP = 1.4  # costs above CLIP × that height are cut flat, so the walls stay in view
 
 
 def opengl_problem() -> str | None:
@@ -44,8 +42,9 @@ class Valley3D(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.problem = problem
         self.available = problem is None
-        self.window: SurfaceWindow | None = None
-        self._scale = (0.0, 1.0)
+        self.mesh_shown: ValleyMesh | None = None
+        self.heights = np.zeros((0, 0))
+        self.ball_positions: dict[str, np.ndarray] = {}
         if not self.available:
             self.message = QLabel(
                 f"<b>The 3-D valley is not available here</b>: {problem}.<br><br>"
@@ -75,44 +74,20 @@ class Valley3D(QWidget):
             self.view.addItem(self.trails[name])
             self.view.addItem(self.balls[name])
 
-    # ------------------------------------------------------------------ mapping
-    def _ground(self, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        assert self.window is not None
-        (w0, w1), (b0, b1) = self.window.w_range, self.window.b_range
-        return ((np.asarray(w) - w0) / (w1 - w0) * 2 - 1) * SPAN, ((np.asarray(b) - b0) / (b1 - b0) * 2 - 1) * SPAN
-
-    def height(self, cost: np.ndarray) -> np.ndarray:
-        lo, hi = self._scale
-        return np.clip((np.asarray(cost) - lo) / (hi - lo), 0.0, CLIP) * HEIGHT
-
     # ------------------------------------------------------------------ drawing
-    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
-        self.window = window
-        lo, hi = float(z.min()), float(np.percentile(z, 95))
-        self._scale = (lo, hi if hi > lo else lo + 1.0)
+    def draw(self, results: DescentLabResults) -> None:
+        mesh = results.valley
+        if mesh is not self.mesh_shown:
+            self.mesh_shown = mesh
+            self.heights = mesh.heights
+            if self.available:
+                colours = pg.colormap.get(style.SURFACE_CMAP).map(mesh.shades.ravel(), mode="float")
+                self.mesh.setData(x=mesh.ground_w, y=mesh.ground_b, z=mesh.heights, colors=colours.reshape(-1, 4))
+        self.ball_positions = {name: trail[-1] for name, trail in results.valley_trails.items()}
         if not self.available:
             return
-        gx, gy = self._ground(window.w_grid, window.b_grid)
-        heights = self.height(z)
-        colours = pg.colormap.get(style.SURFACE_CMAP).map(np.clip(heights / HEIGHT, 0, 1).ravel(), mode="float")
-        self.mesh.setData(x=gx, y=gy, z=heights, colors=colours.reshape(-1, 4))
-        self.heights = heights
-
-    def show_runs(self, runs: dict[str, DescentRun], shown: set[str]) -> None:
-        self.ball_positions: dict[str, np.ndarray] = {}
-        if self.window is None:
-            return
+        empty = np.zeros((0, 3))
         for name in style.OPTIMIZER_COLOURS:
-            run = runs.get(name)
-            if run is None or name not in shown:
-                if self.available:
-                    self.trails[name].setData(pos=np.zeros((0, 3)))
-                    self.balls[name].setData(pos=np.zeros((0, 3)))
-                continue
-            path = np.asarray(run.thetas)
-            gx, gy = self._ground(path[:, 0], path[:, 1])
-            pos = np.column_stack([gx, gy, self.height(run.costs) + 0.15])  # just above the mesh
-            self.ball_positions[name] = pos[-1]
-            if self.available:
-                self.trails[name].setData(pos=pos)
-                self.balls[name].setData(pos=pos[-1:])
+            trail = results.valley_trails.get(name)
+            self.trails[name].setData(pos=empty if trail is None else trail)
+            self.balls[name].setData(pos=empty if trail is None else trail[-1:])

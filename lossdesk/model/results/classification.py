@@ -1,0 +1,391 @@
+"""Everything the classification tab shows, as one frozen value.
+
+``compute_classification(settings, run, cache, selected)`` is a pure function of the tab's
+settings (duck-typed: ``data``, ``loss``, ``params``, ``theta``, ``surface_axes``,
+``predictor()``, ``label_problem()``), the descent run in progress (or None), the point
+the user selected, and a cache that only memoises. It holds:
+
+* the snapshot: logits, probabilities, every point's loss, the cost (``classifier_snapshot``);
+* the data view's model: P(class) along x for one feature, or a grid of class
+  probabilities over the plane for two, with the decision boundary p = ½ for two classes;
+* the loss against confidence: −log p against p (cross-entropy) or max(0, 1 − m) against
+  the margin m = t·s (hinge), with every point placed on the curve;
+* the cost surface over the two chosen parameters, the others held at θ;
+* the descent path over those two parameters and the cost after each step;
+* the same cost from clipped probabilities and from logits, and how many points the clip
+  changed; the selected point's K probabilities;
+* why the loss cannot score these labels, when it cannot (then nothing else is computed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+import numpy as np
+
+from lossdesk.model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
+from lossdesk.model.dataset import ClassificationData
+from lossdesk.model.descent import DescentRun
+from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, sigmoid, softmax
+from lossdesk.model.objective import Objective
+from lossdesk.model.predictors import LinearPredictor
+from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.model.surface import parameter_surface
+
+#: grid cells per side of the surface and of the probability map over the plane
+SURFACE_SIZE = 64
+GRID_SIZE = 96
+CURVE_SAMPLES = 300
+CONFIDENCE_SAMPLES = 400
+#: the margins the hinge view spans
+MARGIN_RANGE = (-3.0, 3.0)
+#: the surface window is ± this, doubled until θ sits well inside it
+SMALLEST_HALF_WIDTH = 4.0
+INSIDE = 0.9
+
+
+# ============================================================== the parts
+@dataclass(frozen=True)
+class DecisionMap:
+    """What the classifier says over the data view's region.
+
+    One feature: ``xs`` (S,) and ``curve`` (S, K), P(class k) along x. Two features:
+    ``grid`` (G, G, K) with index [i, j] at (x₁ = linspace(x_range)[i], x₂ = linspace(y_range)[j]),
+    and for two classes the boundary w₁x₁ + w₂x₂ + b = 0 across the region (empty if none).
+    """
+
+    n_features: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    xs: np.ndarray
+    curve: np.ndarray
+    grid: np.ndarray
+    boundary_x: np.ndarray
+    boundary_y: np.ndarray
+
+    @property
+    def n_classes(self) -> int:
+        return int((self.curve if self.n_features == 1 else self.grid).shape[-1])
+
+
+@dataclass(frozen=True)
+class ConfidenceCurve:
+    """The loss against what the model says about the true class, and each point on it.
+
+    ``kind`` "log": x is the probability of the true class p, y = −log p. ``kind``
+    "hinge": x is the margin m = t·s (t = ±1), clipped to ``MARGIN_RANGE``, y = max(0, 1 − m).
+    """
+
+    kind: str
+    curve_x: np.ndarray
+    curve_y: np.ndarray
+    point_x: np.ndarray
+    point_y: np.ndarray
+    x_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class BothWays:
+    """The cost from clipped probabilities and from logits; ``clipped`` points differ."""
+
+    from_probabilities: float
+    from_logits: float
+    clipped: int
+
+
+@dataclass(frozen=True)
+class ParameterSurface:
+    """The cost over θ_i (horizontal) and θ_j (vertical), the other parameters at θ."""
+
+    axes: tuple[int, int]
+    labels: tuple[str, str]
+    window: SurfaceWindow
+    z: np.ndarray
+    current: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class RunPath:
+    """The descent over the surface's two parameters and the cost after each step.
+
+    Without a run: one point (θ now) and the cost now, ``steps`` 0, ``status`` None.
+    """
+
+    points: np.ndarray  # (m, 2)
+    costs: np.ndarray  # (m,)
+    steps: int
+    status: str | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class SelectedPoint:
+    row: int
+    true_class: int
+    probabilities: np.ndarray  # (K,)
+    p_true: float
+    loss: float
+
+
+@dataclass(frozen=True)
+class LogitProbe:
+    """softmax of K logits and the categorical cross-entropy of the true class."""
+
+    logits: np.ndarray
+    true_class: int
+    probabilities: np.ndarray
+    loss: float
+
+
+@dataclass(frozen=True)
+class ClassificationResults:
+    data: ClassificationData
+    loss: str
+    theta: np.ndarray
+    param_names: tuple[str, ...]
+    region: tuple[tuple[float, float], tuple[float, float]]  # what the data view frames
+    label_problem: str | None
+    snapshot: ClassifierSnapshot | None
+    decision: DecisionMap | None
+    confidence: ConfidenceCurve | None
+    both_ways: BothWays | None
+    surface: ParameterSurface | None
+    path: RunPath | None
+    selected: SelectedPoint | None
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.data.n_classes)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every number is: arrays element by element, parts field by field."""
+        return isinstance(other, ClassificationResults) and same_values(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def same_values(a: Any, b: Any) -> bool:
+    """Deep equality of results: dataclasses field by field, arrays by value (NaN equals NaN)."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if is_dataclass(a) and not isinstance(a, type):
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, ClassificationData):
+            return a == b
+        return all(same_values(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(same_values(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+# ============================================================== the cache
+class ClassificationCache:
+    """Memoises the objective and the last cost surface (the slow part), nothing else.
+
+    Keys hold the data set itself, so an ``id`` in a key is never reused while cached.
+    """
+
+    def __init__(self) -> None:
+        self._objective_key: tuple | None = None
+        self._objective: Objective | None = None
+        self._surface_key: tuple | None = None
+        self._surface: np.ndarray | None = None
+        self._data: Any = None
+
+    def objective(self, data: ClassificationData, loss: str, params: dict[str, float],
+                  predictor: LinearPredictor) -> Objective:
+        key = (id(data), loss, tuple(sorted(params.items())), predictor)
+        if key != self._objective_key or self._objective is None:
+            self._objective = Objective.create(loss, data.x, data.labels, predictor, **params)
+            self._objective_key = key
+            self._data = data
+        return self._objective
+
+    def surface(self, objective: Objective, theta: np.ndarray, i: int, j: int, window: SurfaceWindow) -> np.ndarray:
+        others = np.delete(theta, [i, j])
+        key = (id(objective), i, j, window, others.tobytes())
+        if key != self._surface_key or self._surface is None:
+            self._surface = parameter_surface(objective, theta, i, j, window.w_grid, window.b_grid)
+            self._surface_key = key
+            self._surface_objective = objective  # keeps the id in the key from being reused
+        return self._surface
+
+
+def objective_for(settings: Any, cache: ClassificationCache | None = None) -> Objective:
+    """The cost the settings' classifier is scored by (what a descent run minimises)."""
+    data, predictor = settings.data, settings.predictor()
+    if cache is None:
+        return Objective.create(settings.loss, data.x, data.labels, predictor, **settings.params)
+    return cache.objective(data, settings.loss, settings.params, predictor)
+
+
+# ============================================================== the pure function
+def compute_classification(settings: Any, run: DescentRun | None = None,
+                           cache: ClassificationCache | None = None,
+                           selected: int | None = None,
+                           hold_window: SurfaceWindow | None = None) -> ClassificationResults:
+    """Every number the classification tab shows, from its settings and the run.
+
+    ``selected`` is the row the user selected (None: none). ``hold_window`` keeps the
+    surface's window while a gesture on it is in progress (as long as θ is inside it);
+    otherwise the window follows from θ alone (``surface_window``).
+    """
+    cache = cache or ClassificationCache()
+    data: ClassificationData = settings.data
+    predictor = settings.predictor()
+    theta = np.asarray(settings.theta, dtype=float)
+    names = tuple(predictor.param_names)
+    region = data_region(data)
+    problem = settings.label_problem()
+    if problem is not None:
+        return ClassificationResults(data, settings.loss, theta, names, region, problem,
+                                     None, None, None, None, None, None, None)
+    snap = classifier_snapshot(data, settings.loss, predictor, theta, settings.params)
+    both = None
+    if snap.cost_from_probabilities is not None and snap.cost_from_logits is not None:
+        both = BothWays(snap.cost_from_probabilities, snap.cost_from_logits, snap.clipped)
+    i, j = settings.surface_axes
+    surface = None
+    if i != j:
+        window = hold_window if hold_window is not None and hold_window.contains(theta[i], theta[j]) \
+            else surface_window(theta, i, j, run)
+        z = cache.surface(objective_for(settings, cache), theta, i, j, window)
+        surface = ParameterSurface((i, j), (names[i], names[j]), window, z, (float(theta[i]), float(theta[j])))
+    return ClassificationResults(
+        data=data,
+        loss=settings.loss,
+        theta=theta,
+        param_names=names,
+        region=region,
+        label_problem=None,
+        snapshot=snap,
+        decision=decision_map(data, predictor, theta, region),
+        confidence=confidence_curve(settings.loss, snap),
+        both_ways=both,
+        surface=surface,
+        path=run_path(snap, theta, (i, j), run),
+        selected=selected_point(snap, selected),
+    )
+
+
+# ============================================================== pieces, each pure
+def data_region(data: ClassificationData) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The rectangle the data view frames: the points with a margin (one feature: y spans the classes)."""
+    x = data.x
+    px = x[:, 0]
+    padx = 0.15 * (float(np.ptp(px)) or 1.0)
+    xr = (float(px.min()) - padx, float(px.max()) + padx)
+    if data.n_features == 1:
+        return xr, (-0.12, 1.12)
+    py = x[:, 1]
+    pady = 0.15 * (float(np.ptp(py)) or 1.0)
+    return xr, (float(py.min()) - pady, float(py.max()) + pady)
+
+
+def probabilities_of(predictor: LinearPredictor, theta: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Class probabilities (n, K) at feature rows ``points`` (n, d)."""
+    z = predictor.raw(theta, points)
+    if z.ndim == 1:
+        p1 = sigmoid(z)
+        return np.column_stack([1.0 - p1, p1])
+    return softmax(z)
+
+
+def decision_map(data: ClassificationData, predictor: LinearPredictor, theta: np.ndarray,
+                 region: tuple[tuple[float, float], tuple[float, float]] | None = None,
+                 curve_samples: int = CURVE_SAMPLES, grid_size: int = GRID_SIZE) -> DecisionMap:
+    """The classifier's probabilities over ``region`` (default: the data's region)."""
+    xr, yr = region if region is not None else data_region(data)
+    empty = np.zeros(0)
+    if data.n_features == 1:
+        xs = np.linspace(*xr, curve_samples)
+        return DecisionMap(1, xr, yr, xs, probabilities_of(predictor, theta, xs[:, None]),
+                           np.zeros((0, 0, 0)), empty, empty)
+    gx, gy = np.linspace(*xr, grid_size), np.linspace(*yr, grid_size)
+    xx, yy = np.meshgrid(gx, gy, indexing="ij")
+    grid = probabilities_of(predictor, theta, np.column_stack([xx.ravel(), yy.ravel()]))
+    grid = grid.reshape(grid_size, grid_size, -1)
+    bx, by = boundary_line(theta, xr, yr) if predictor.n_outputs == 1 else (empty, empty)
+    return DecisionMap(2, xr, yr, np.zeros(0), np.zeros((0, 0)), grid, bx, by)
+
+
+def boundary_line(theta: np.ndarray, xr: tuple[float, float], yr: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Where w₁x₁ + w₂x₂ + b = 0 (p = ½) crosses the region, as two end points (empty: nowhere)."""
+    w1, w2, b = (float(v) for v in theta[:3])
+    if abs(w2) >= abs(w1) and w2 != 0:
+        xs = np.array(xr, dtype=float)
+        return xs, -(w1 * xs + b) / w2
+    if w1 != 0:
+        ys = np.array(yr, dtype=float)
+        return -(w2 * ys + b) / w1, ys
+    return np.zeros(0), np.zeros(0)
+
+
+def log_loss_curve(samples: int = CONFIDENCE_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """−log p over p in [10⁻⁷, 1], dense near 0 where it climbs."""
+    p = np.linspace(PROBABILITY_EPS, 1.0, samples) ** 3
+    p = np.unique(np.concatenate([p, np.linspace(0.01, 1.0, 100)]))
+    return p, -np.log(p)
+
+
+def hinge_curve(samples: int = CONFIDENCE_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    m = np.linspace(*MARGIN_RANGE, samples)
+    return m, np.maximum(0.0, 1.0 - m)
+
+
+def confidence_curve(loss: str, snap: ClassifierSnapshot) -> ConfidenceCurve:
+    if loss == "hinge":
+        cx, cy = hinge_curve()
+        return ConfidenceCurve("hinge", cx, cy, np.clip(snap.margins, *MARGIN_RANGE), snap.losses, MARGIN_RANGE)
+    cx, cy = log_loss_curve()
+    return ConfidenceCurve("log", cx, cy, snap.p_true, snap.losses, (0.0, 1.0))
+
+
+def surface_window(theta: np.ndarray, i: int, j: int, run: DescentRun | None = None,
+                   size: int = SURFACE_SIZE) -> SurfaceWindow:
+    """A square window centred on 0 that holds θ_i, θ_j (and the run's path) well inside.
+
+    Its half width is 4·2ᵏ, the smallest with everything within 90 % of the edge: it
+    depends on where θ is, not on where it has been, and changes only in doublings.
+    """
+    reach = max(abs(float(theta[i])), abs(float(theta[j])))
+    if run is not None and run.thetas:
+        path = np.asarray(run.thetas)[:, [i, j]]
+        reach = max(reach, float(np.abs(path).max()))
+    half = SMALLEST_HALF_WIDTH
+    if math.isfinite(reach):
+        while reach > INSIDE * half and half < 1e12:
+            half *= 2.0
+    return SurfaceWindow((-half, half), (-half, half), size)
+
+
+def run_path(snap: ClassifierSnapshot, theta: np.ndarray, axes: tuple[int, int],
+             run: DescentRun | None) -> RunPath:
+    i, j = axes
+    if run is None:
+        return RunPath(np.array([[theta[i], theta[j]]], dtype=float), np.array([snap.cost]), 0, None, None)
+    thetas = np.asarray(run.thetas, dtype=float)
+    return RunPath(thetas[:, [i, j]], np.asarray(run.costs, dtype=float), run.steps, run.status, run.message)
+
+
+def selected_point(snap: ClassifierSnapshot, row: int | None) -> SelectedPoint | None:
+    if row is None or not 0 <= row < snap.n:
+        return None
+    true = int(snap.labels[row])
+    return SelectedPoint(row, true, snap.probabilities[row].copy(), float(snap.p_true[row]), float(snap.losses[row]))
+
+
+def logit_probe(logits: Any, true_class: int) -> LogitProbe:
+    """Softmax of the logits and CCE from logits, log Σ e^z − z_y, for the true class y."""
+    z = np.asarray(logits, dtype=float).ravel()
+    if z.size < 2 or not 0 <= true_class < z.size:
+        raise ValueError(f"the true class must be one of 0 to {z.size - 1}")
+    p = softmax(z[None, :])[0]
+    loss = float(LOSSES["cce_logits"]._value(np.array([true_class]), z[None, :])[0])
+    return LogitProbe(z, int(true_class), p, loss)
