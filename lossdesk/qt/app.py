@@ -54,7 +54,7 @@ def run(options: LaunchOptions) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from lossdesk.qt.style import configure_pyqtgraph  # noqa: PLC0415
+    from lossdesk.qt.theme import configure_pyqtgraph  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lossdesk")

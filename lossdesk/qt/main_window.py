@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from lossdesk import __version__
 from lossdesk.assets import resource_path
 from lossdesk.model import LOSSES, DatasetError, read_csv, write_csv
-from lossdesk.qt import presentation
+from lossdesk.qt import theme
 from lossdesk.qt.export import (
     add_export_menus,
     export_descent_gif_dialog,
@@ -548,13 +548,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ presenting
     def set_font_scale(self, scale: float) -> None:
-        self.font_scale = presentation.apply_font_scale(self, self.base_font_size, scale)
+        self.font_scale = theme.apply_font_scale(self, self.base_font_size, scale)
         self.settings.setValue("font_scale", self.font_scale)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
         self.dark_action.setChecked(self.dark)
-        presentation.apply_theme(self, self.dark)
+        theme.apply_theme(self, self.dark)
         self.settings.setValue("dark", self.dark)
 
     def toggle_full_screen(self) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings
 
 from lossdesk.cli import parse_options
 from lossdesk.qt.app import build_window
-from lossdesk.qt.style import configure_pyqtgraph
+from lossdesk.qt.theme import configure_pyqtgraph
 
 
 @pytest.fixture(scope="session", autouse=True)

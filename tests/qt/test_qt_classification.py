@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from lossdesk.model import LOSSES, make_preset, read_csv, sigmoid, softmax
-from lossdesk.qt.style import configure_pyqtgraph
+from lossdesk.qt.theme import configure_pyqtgraph
 from lossdesk.qt.tabs.classification import ClassificationTab
 from lossdesk.qt.undo import DataHistory
 from lossdesk.settings import ClassificationSettings, DataSource, SettingsStore

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from lossdesk.model import SCHEDULES, best_line, line_objective, make_optimizer, make_schedule, run_descent
 from lossdesk.model.optimizers import optimizer_settings
-from lossdesk.qt.style import configure_pyqtgraph
+from lossdesk.qt.theme import configure_pyqtgraph
 from lossdesk.qt.tabs.descent_lab import DescentLabTab
 from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
 from lossdesk.settings import DescentLabSettings, RegressionSettings, SettingsStore

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 
 from lossdesk.model import LOSSES, RegressionData, best_line, line_loss_surface, make_preset
 from lossdesk.model.results.regression import compute_regression
-from lossdesk.qt.style import configure_pyqtgraph
+from lossdesk.qt.theme import configure_pyqtgraph
 from lossdesk.qt.tabs.data_actions import OWN_DATA
 from lossdesk.qt.tabs.regression import RegressionExplorer
 from lossdesk.qt.undo import DataHistory

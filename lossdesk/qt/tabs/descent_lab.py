@@ -50,7 +50,7 @@ from lossdesk.model.results.descent_lab import (
     compute_descent_lab,
     new_race,
 )
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.controls.binding import show_choice, show_number, show_text, show_visible, write
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.tabs.layout import lay_out_tab
@@ -145,7 +145,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         self.spins: dict[str, dict[str, Any]] = {}
         for row, (name, cls) in enumerate(OPTIMIZERS.items(), start=1):
             box = QCheckBox(SHORT_NAMES.get(name, cls.title))
-            box.setStyleSheet(f"QCheckBox {{ color: {style.OPTIMIZER_COLOURS[name]}; font-weight: bold; }}")
+            box.setStyleSheet(f"QCheckBox {{ color: {theme.OPTIMIZER_COLOURS[name]}; font-weight: bold; }}")
             box.setToolTip(f"Race {cls.title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
             box.toggled.connect(partial(self._racing_toggled, name))
             grid.addWidget(box, row, 0)
@@ -423,7 +423,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
                 if item.text() != text:
                     item.setText(text)
                 if col == 0:
-                    colour = QColor(style.OPTIMIZER_COLOURS[line.name])
+                    colour = QColor(theme.OPTIMIZER_COLOURS[line.name])
                     if item.foreground().color() != colour:
                         item.setForeground(colour)
                 if col == 1:  # diverged in red; otherwise the theme's own text colour

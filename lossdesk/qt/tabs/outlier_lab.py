@@ -32,7 +32,7 @@ from lossdesk.model.results.outlier_lab import (
     OutlierLabResults,
     compute_outlier_lab,
 )
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.outlier import OutlierControls
@@ -123,7 +123,7 @@ class OutlierLabTab(RefreshWhenShown, QWidget):
         form = QFormLayout(loss_box)
         for name in COMPARED:
             box = QCheckBox(LOSSES[name].title)
-            box.setStyleSheet(f"QCheckBox {{ color: {style.LOSS_COLOURS[name]}; font-weight: bold; }}")
+            box.setStyleSheet(f"QCheckBox {{ color: {theme.LOSS_COLOURS[name]}; font-weight: bold; }}")
             box.setToolTip(f"Draw the best {LOSSES[name].title.lower()} line: {LOSSES[name].formula}")
             box.toggled.connect(self._shown_toggled)
             self.checks[name] = box
@@ -162,7 +162,7 @@ class OutlierLabTab(RefreshWhenShown, QWidget):
                               "the outlier was at the place it was chosen")
         for row, name in enumerate(COMPARED):
             item = QTableWidgetItem(short_name(name))
-            item.setForeground(QColor(style.LOSS_COLOURS[name]))
+            item.setForeground(QColor(theme.LOSS_COLOURS[name]))
             self.table.setItem(row, 0, item)
             for col in range(1, len(TABLE_COLUMNS)):
                 cell = QTableWidgetItem("")

@@ -14,29 +14,29 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from lossdesk.model.results.classification import DecisionMap
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.data_fit import DraggablePoints, move_positions, nearest_point
 
 
 def class_colour(k: int) -> str:
-    return style.CLASS_COLOURS[k % len(style.CLASS_COLOURS)]
+    return theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)]
 
 
 class ClassDataView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("x", "class")
+        self.widget = theme.plot_widget("x", "class")
         self.plot = self.widget.getPlotItem()
         self.image = pg.ImageItem()
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
-        self.boundary = pg.PlotCurveItem(pen=style.pen(style.INK, 2.5, Qt.PenStyle.DashLine))
+        self.boundary = pg.PlotCurveItem(pen=theme.pen(theme.INK, 2.5, Qt.PenStyle.DashLine))
         self.plot.addItem(self.boundary)
         self.curves: list[pg.PlotCurveItem] = []
-        self.points = DraggablePoints(size=11, pen=pg.mkPen(style.INK, width=1))
+        self.points = DraggablePoints(size=11, pen=pg.mkPen(theme.INK, width=1))
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
-        self.highlight = pg.ScatterPlotItem(size=19, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
-        self.selection = pg.ScatterPlotItem(size=23, pen=pg.mkPen(style.INK, width=2.5), brush=None)
+        self.highlight = pg.ScatterPlotItem(size=19, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
+        self.selection = pg.ScatterPlotItem(size=23, pen=pg.mkPen(theme.INK, width=2.5), brush=None)
         for item in (self.highlight, self.selection):
             item.setZValue(10)
             self.plot.addItem(item)
@@ -92,7 +92,7 @@ class ClassDataView:
             columns = [1] if k == 2 else list(range(k))
             self._ensure_curves(len(columns))
             for curve, c in zip(self.curves, columns):
-                curve.setPen(style.pen(class_colour(c) if k > 2 else style.INK, 2.5))
+                curve.setPen(theme.pen(class_colour(c) if k > 2 else theme.INK, 2.5))
                 curve.setData(decision.xs, probs[:, c])
             self.boundary.setData([], [])
             return

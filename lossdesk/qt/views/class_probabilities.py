@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.class_data import class_colour
 
 
 class ClassProbabilitiesView:
     def __init__(self, y_label: str = "probability") -> None:
-        self.widget = style.plot_widget("class", y_label)
+        self.widget = theme.plot_widget("class", y_label)
         self.widget.setMinimumHeight(110)
         self.plot = self.widget.getPlotItem()
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.7)
         self.plot.addItem(self.bars)
-        self.truth = pg.BarGraphItem(x=[0], height=[0], width=0.7, brush=None, pen=pg.mkPen(style.INK, width=3))
+        self.truth = pg.BarGraphItem(x=[0], height=[0], width=0.7, brush=None, pen=pg.mkPen(theme.INK, width=3))
         self.plot.addItem(self.truth)
         self.plot.setYRange(0, 1.0, padding=0.02)
         self.heights = np.zeros(0)

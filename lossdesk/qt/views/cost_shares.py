@@ -6,20 +6,20 @@ import numpy as np
 import pyqtgraph as pg
 
 from lossdesk.model.results.outlier_lab import OutlierLabResults
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 class CostSharesView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("point", "share of the total loss (%)")
+        self.widget = theme.plot_widget("point", "share of the total loss (%)")
         self.plot = self.widget.getPlotItem()
         self.bars: dict[str, pg.BarGraphItem] = {}
-        for name, colour in style.LOSS_COLOURS.items():
+        for name, colour in theme.LOSS_COLOURS.items():
             bar = pg.BarGraphItem(x=[0], height=[0], width=0.2, brush=pg.mkBrush(colour), pen=pg.mkPen(None))
             bar.setVisible(False)
             self.plot.addItem(bar)
             self.bars[name] = bar
-        self.marker = pg.InfiniteLine(0, angle=90, pen=style.pen(style.GREY, 1, pg.QtCore.Qt.PenStyle.DotLine))
+        self.marker = pg.InfiniteLine(0, angle=90, pen=theme.pen(theme.GREY, 1, pg.QtCore.Qt.PenStyle.DotLine))
         self.plot.addItem(self.marker)
         self.heights: dict[str, np.ndarray] = {}
 
@@ -41,4 +41,4 @@ class CostSharesView:
         self.marker.setVisible(results.outlier is not None)
         if results.outlier is not None:
             self.marker.setValue(results.outlier)
-        style.stable_range(self.plot, x=(-0.6, max(n, 1) - 0.4), y=(0, results.shares_top), margin=0.05)
+        theme.stable_range(self.plot, x=(-0.6, max(n, 1) - 0.4), y=(0, results.shares_top), margin=0.05)

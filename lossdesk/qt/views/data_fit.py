@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from lossdesk.model.results.regression import RegressionSnapshot
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 SMOOTH_SEGMENTS = 300
 
@@ -96,24 +96,24 @@ class DataFitView:
     """Owns the plot and its items; ``show`` draws a snapshot."""
 
     def __init__(self) -> None:
-        self.widget = style.plot_widget("x", "y")
+        self.widget = theme.plot_widget("x", "y")
         self.plot = self.widget.getPlotItem()
         self.segments = []
-        for colour in style.loss_band_colours():
+        for colour in theme.loss_band_colours():
             item = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(color=colour, width=2.5))
             self.plot.addItem(item)
             self.segments.append(item)
-        self.line = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3))
+        self.line = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 3))
         self.plot.addItem(self.line)
-        self.best_line = pg.PlotCurveItem(pen=style.pen(style.GREEN, 1.5, Qt.PenStyle.DashLine))
+        self.best_line = pg.PlotCurveItem(pen=theme.pen(theme.GREEN, 1.5, Qt.PenStyle.DashLine))
         self.plot.addItem(self.best_line)
-        self.points = DraggablePoints(size=10, pen=pg.mkPen(style.INK, width=1), brush=pg.mkBrush("#ffffff"),
+        self.points = DraggablePoints(size=10, pen=pg.mkPen(theme.INK, width=1), brush=pg.mkBrush("#ffffff"),
                                       hoverable=False)
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
-        self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
-        self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(style.ORANGE, width=3), brush=None)
-        self.outlier = pg.ScatterPlotItem(size=14, symbol="star", pen=pg.mkPen(style.INK), brush=pg.mkBrush(style.ORANGE))
+        self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
+        self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(theme.ORANGE, width=3), brush=None)
+        self.outlier = pg.ScatterPlotItem(size=14, symbol="star", pen=pg.mkPen(theme.INK), brush=pg.mkBrush(theme.ORANGE))
         for item in (self.outlier, self.highlight, self.selection):
             item.setZValue(10)
             self.plot.addItem(item)
@@ -152,7 +152,7 @@ class DataFitView:
     def show(self, snap: RegressionSnapshot) -> None:
         xs = self._line_xs()
         self.line.setData(xs, snap.w * xs + snap.b)
-        band = style.loss_bands(snap.losses)
+        band = theme.loss_bands(snap.losses)
         x, y, pred = self._x, self._y, snap.predictions
         smooth = x.size <= SMOOTH_SEGMENTS  # thousands of antialiased lines cost ~200 ms a frame
         shown = self._visible_segments(x, y - pred)

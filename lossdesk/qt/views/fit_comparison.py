@@ -13,32 +13,32 @@ import pyqtgraph as pg
 
 from lossdesk.model import LOSSES
 from lossdesk.model.results.outlier_lab import ArrowPulls, OutlierLabResults
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.data_fit import DraggablePoints, move_positions
 
 
 class FitComparisonView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("x", "y")
+        self.widget = theme.plot_widget("x", "y")
         self.plot = self.widget.getPlotItem()
         self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
         self.lines: dict[str, pg.PlotCurveItem] = {}
-        for name, colour in style.LOSS_COLOURS.items():
-            line = pg.PlotCurveItem(pen=style.pen(colour, 2.5))
+        for name, colour in theme.LOSS_COLOURS.items():
+            line = pg.PlotCurveItem(pen=theme.pen(colour, 2.5))
             line.setVisible(False)
             self.plot.addItem(line)
             self.lines[name] = line
         self._legend_for: tuple[str, ...] | None = None
-        self.arrow_shafts = pg.PlotCurveItem(connect="pairs", pen=style.pen(style.INK, 1.8))
+        self.arrow_shafts = pg.PlotCurveItem(connect="pairs", pen=theme.pen(theme.INK, 1.8))
         # Two head items with one symbol each: a symbol per point would restyle every point.
-        self.heads_up = pg.ScatterPlotItem(size=9, symbol="t1", pen=pg.mkPen(None), brush=pg.mkBrush(style.INK))
-        self.heads_down = pg.ScatterPlotItem(size=9, symbol="t", pen=pg.mkPen(None), brush=pg.mkBrush(style.INK))
+        self.heads_up = pg.ScatterPlotItem(size=9, symbol="t1", pen=pg.mkPen(None), brush=pg.mkBrush(theme.INK))
+        self.heads_down = pg.ScatterPlotItem(size=9, symbol="t", pen=pg.mkPen(None), brush=pg.mkBrush(theme.INK))
         for item in (self.arrow_shafts, self.heads_up, self.heads_down):
             self.plot.addItem(item)
-        self.points = DraggablePoints(size=10, pen=pg.mkPen(style.INK, width=1), brush=pg.mkBrush("#ffffff"))
+        self.points = DraggablePoints(size=10, pen=pg.mkPen(theme.INK, width=1), brush=pg.mkBrush("#ffffff"))
         self.plot.addItem(self.points)
-        self.outlier = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen(style.INK),
-                                          brush=pg.mkBrush(style.YELLOW))
+        self.outlier = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen(theme.INK),
+                                          brush=pg.mkBrush(theme.YELLOW))
         self.outlier.setZValue(10)
         self.plot.addItem(self.outlier)
         self.x = np.zeros(0)

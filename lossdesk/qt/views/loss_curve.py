@@ -5,19 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 class LossCurveView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("step", "cost")
+        self.widget = theme.plot_widget("step", "cost")
         self.plot = self.widget.getPlotItem()
-        self.curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 2))
+        self.curve = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 2))
         self.plot.addItem(self.curve)
-        self.head = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(style.ORANGE), pen=pg.mkPen(style.INK))
+        self.head = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(theme.ORANGE), pen=pg.mkPen(theme.INK))
         self.plot.addItem(self.head)
-        self.best = pg.InfiniteLine(0, angle=0, pen=style.pen(style.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine),
-                                    label="lowest possible", labelOpts={"position": 0.6, "color": style.GREEN})
+        self.best = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine),
+                                    label="lowest possible", labelOpts={"position": 0.6, "color": theme.GREEN})
         self.plot.addItem(self.best)
         self.costs = np.zeros(0)
 
@@ -35,6 +35,6 @@ class LossCurveView:
             known = [best_cost] if best_cost is not None else []
             top = max([float(self.costs.max()), *known])
             low = min([float(self.costs.min()), *known])
-            style.stable_range(self.plot, x=(0, max(10, steps[-1])), y=(low, top + 1e-12), margin=0.05)
+            theme.stable_range(self.plot, x=(0, max(10, steps[-1])), y=(low, top + 1e-12), margin=0.05)
         else:
             self.head.setData([], [])

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 
 from lossdesk.model.results.regression import SurfaceWindow
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 CONTOUR_LEVELS = 12
 
@@ -47,14 +47,14 @@ class SurfacePlot:
     """A cost surface as a heat map with contour lines and a star at the optimum."""
 
     def __init__(self) -> None:
-        self.widget = style.plot_widget("w (slope)", "b (intercept)")
+        self.widget = theme.plot_widget("w (slope)", "b (intercept)")
         self.plot = self.widget.getPlotItem()
         self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get(style.SURFACE_CMAP))
+        self.image.setColorMap(pg.colormap.get(theme.SURFACE_CMAP))
         self.plot.addItem(self.image)
         self.contours = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(255, 255, 255, 150, width=1))
         self.plot.addItem(self.contours)
-        self.optimum = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(style.GREEN),
+        self.optimum = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(theme.GREEN),
                                           pen=pg.mkPen("w", width=1.5))
         self.optimum.setZValue(15)
         self.plot.addItem(self.optimum)
@@ -80,9 +80,9 @@ class LossSurfaceView(QObject, SurfacePlot):
     def __init__(self) -> None:
         QObject.__init__(self)
         SurfacePlot.__init__(self)
-        self.path = pg.PlotCurveItem(pen=style.pen(style.ORANGE, 2))
+        self.path = pg.PlotCurveItem(pen=theme.pen(theme.ORANGE, 2))
         self.plot.addItem(self.path)
-        self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(style.ORANGE), pen=pg.mkPen(style.INK, width=1.5))
+        self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(theme.ORANGE), pen=pg.mkPen(theme.INK, width=1.5))
         self.plot.addItem(self.ball)
         self.handle = pg.TargetItem(pos=(0, 0), size=16, movable=True, pen=pg.mkPen("w", width=2),
                                     brush=pg.mkBrush(0, 0, 0, 0))

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from lossdesk.model.results.outlier_lab import OutlierLabResults
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 class LossVsErrorView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("error e = ŷ − y", "loss")
+        self.widget = theme.plot_widget("error e = ŷ − y", "loss")
         self.plot = self.widget.getPlotItem()
         self.curves: dict[str, pg.PlotCurveItem] = {}
         self.marks: dict[str, pg.ScatterPlotItem] = {}
-        for name, colour in style.LOSS_COLOURS.items():
-            curve = pg.PlotCurveItem(pen=style.pen(colour, 2))
-            marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen(style.INK, width=0.5), brush=pg.mkBrush(colour))
+        for name, colour in theme.LOSS_COLOURS.items():
+            curve = pg.PlotCurveItem(pen=theme.pen(colour, 2))
+            marks = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.INK, width=0.5), brush=pg.mkBrush(colour))
             for item in (curve, marks):
                 item.setVisible(False)
                 self.plot.addItem(item)
@@ -34,4 +34,4 @@ class LossVsErrorView:
             fit = results.fits[name]
             curve.setData(curves.e, curves.values[name])
             self.marks[name].setData(fit.errors, fit.losses)
-        style.stable_range(self.plot, x=(-curves.reach, curves.reach), y=(0, curves.top), margin=0.02)
+        theme.stable_range(self.plot, x=(-curves.reach, curves.reach), y=(0, curves.top), margin=0.02)

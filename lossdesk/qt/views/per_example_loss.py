@@ -12,28 +12,28 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from lossdesk.model.results.regression import RegressionSnapshot
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 SEPARATE_BARS = 400
 
 
 class PerExampleLossView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("point", "loss")
+        self.widget = theme.plot_widget("point", "loss")
         self.plot = self.widget.getPlotItem()
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, pen=pg.mkPen(None))
         self.plot.addItem(self.bars)
         self.profile = pg.PlotCurveItem(x=[-0.5, 0.5], y=[0.0], stepMode="center", fillLevel=0,
-                                        pen=style.pen(style.PURPLE, 1), brush=pg.mkBrush(204, 121, 167, 150))
+                                        pen=theme.pen(theme.PURPLE, 1), brush=pg.mkBrush(204, 121, 167, 150))
         self.plot.addItem(self.profile)
         self.highlight = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush=None,
-                                         pen=pg.mkPen(style.VERMILLION, width=2.5))
+                                         pen=pg.mkPen(theme.VERMILLION, width=2.5))
         self.highlight.setVisible(False)
         self.highlight.setZValue(5)
         self.plot.addItem(self.highlight)
-        self.cost_line = pg.InfiniteLine(0, angle=0, pen=style.pen(style.INK, 2, Qt.PenStyle.DashLine),
+        self.cost_line = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.INK, 2, Qt.PenStyle.DashLine),
                                          label="cost = {value:.4g}",
-                                         labelOpts={"position": 0.5, "color": style.INK,
+                                         labelOpts={"position": 0.5, "color": theme.INK,
                                                     "fill": (255, 255, 255, 210)})
         self.cost_line.setZValue(6)
         self.plot.addItem(self.cost_line)
@@ -44,7 +44,7 @@ class PerExampleLossView:
         losses = snap.losses
         self._losses = losses
         if n <= SEPARATE_BARS:
-            self.bars.setOpts(x=np.arange(n), height=losses, width=0.8, brushes=style.loss_brushes(losses))
+            self.bars.setOpts(x=np.arange(n), height=losses, width=0.8, brushes=theme.loss_brushes(losses))
             self.bars.setVisible(True)
             self.profile.setVisible(False)
         else:
@@ -59,7 +59,7 @@ class PerExampleLossView:
         if self.cost_line.value() != snap.cost:
             self.cost_line.setValue(snap.cost)
         top = float(losses.max()) if n else 1.0
-        style.stable_range(self.plot, x=(-0.6, n - 0.4), y=(0, max(top, snap.cost, 1e-12)), margin=0.05)
+        theme.stable_range(self.plot, x=(-0.6, n - 0.4), y=(0, max(top, snap.cost, 1e-12)), margin=0.05)
 
     def show_highlight(self, row: int | None) -> None:
         if row is None or row >= self._losses.size:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from lossdesk.model.classifier_snapshot import ClassifierSnapshot
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.class_data import class_colour
 
 
 class ProbabilityHistogramView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("predicted P(class 1)", "points")
+        self.widget = theme.plot_widget("predicted P(class 1)", "points")
         self.plot = self.widget.getPlotItem()
         self.curves: list[pg.PlotCurveItem] = []
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
@@ -33,7 +33,7 @@ class ProbabilityHistogramView:
             fill = pg.mkColor(colour)
             fill.setAlpha(90)
             curve = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0,
-                                     pen=style.pen(class_colour(c), 2), brush=pg.mkBrush(fill))
+                                     pen=theme.pen(class_colour(c), 2), brush=pg.mkBrush(fill))
             self.plot.addItem(curve)
             self.curves.append(curve)
         if self._legend_k != k:
@@ -45,4 +45,4 @@ class ProbabilityHistogramView:
             curve.setVisible(c < k)
             if c < k:
                 curve.setData(snap.histogram_edges, counts[c])
-        style.stable_range(self.plot, x=(0.0, 1.0), y=(0, max(1, int(counts.max()))), margin=0.05)
+        theme.stable_range(self.plot, x=(0.0, 1.0), y=(0, max(1, int(counts.max()))), margin=0.05)

@@ -6,19 +6,19 @@ import numpy as np
 import pyqtgraph as pg
 
 from lossdesk.model.results.descent_lab import DescentLabResults
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 class RaceCurvesView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("step", "cost")
+        self.widget = theme.plot_widget("step", "cost")
         self.plot = self.widget.getPlotItem()
         self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=(255, 255, 255, 200))
         self.curves: dict[str, pg.PlotCurveItem] = {}
-        for name, colour in style.OPTIMIZER_COLOURS.items():
-            self.curves[name] = pg.PlotCurveItem(pen=style.pen(colour, 2))
+        for name, colour in theme.OPTIMIZER_COLOURS.items():
+            self.curves[name] = pg.PlotCurveItem(pen=theme.pen(colour, 2))
             self.plot.addItem(self.curves[name])
-        self.best = pg.InfiniteLine(0, angle=0, pen=style.pen(style.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine))
+        self.best = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine))
         self.plot.addItem(self.best)
         self._legend_for: tuple[str, ...] | None = None
         self._steps = np.arange(0)
@@ -44,7 +44,7 @@ class RaceCurvesView:
             for name, racer in results.racers.items():
                 self.legend.addItem(self.curves[name], racer.title)
             self._legend_for = results.racing
-        style.stable_range(self.plot, x=(0, results.curve_steps),
+        theme.stable_range(self.plot, x=(0, results.curve_steps),
                            y=(results.best_cost, results.curve_top + 1e-12), margin=0.05)
 
     def refit(self, results: DescentLabResults) -> None:

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from lossdesk.model.results.descent_lab import DescentLabResults
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.loss_surface import SurfacePlot
 
 
@@ -26,11 +26,11 @@ class RaceSurfaceView(SurfacePlot):
         self.balls: dict[str, pg.ScatterPlotItem] = {}
         self.gradients: dict[str, pg.PlotCurveItem] = {}
         self.velocities: dict[str, pg.PlotCurveItem] = {}
-        for name, colour in style.OPTIMIZER_COLOURS.items():
-            self.trails[name] = pg.PlotCurveItem(pen=style.pen(colour, 2))
+        for name, colour in theme.OPTIMIZER_COLOURS.items():
+            self.trails[name] = pg.PlotCurveItem(pen=theme.pen(colour, 2))
             self.balls[name] = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=1.5))
-            self.gradients[name] = pg.PlotCurveItem(pen=style.pen("#ffffff", 2, Qt.PenStyle.DotLine))
-            self.velocities[name] = pg.PlotCurveItem(pen=style.pen(colour, 3))
+            self.gradients[name] = pg.PlotCurveItem(pen=theme.pen("#ffffff", 2, Qt.PenStyle.DotLine))
+            self.velocities[name] = pg.PlotCurveItem(pen=theme.pen(colour, 3))
             for item in (self.trails[name], self.gradients[name], self.velocities[name], self.balls[name]):
                 item.setZValue(20)
                 self.plot.addItem(item)

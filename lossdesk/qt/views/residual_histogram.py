@@ -6,21 +6,21 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from lossdesk.model.results.regression import RegressionSnapshot
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 class ResidualHistogramView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("residual y − ŷ", "points")
+        self.widget = theme.plot_widget("residual y − ŷ", "points")
         self.plot = self.widget.getPlotItem()
-        self.bars = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0, pen=style.pen(style.BLUE, 1.5),
+        self.bars = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0, pen=theme.pen(theme.BLUE, 1.5),
                                      brush=pg.mkBrush(86, 180, 233, 140))
         self.plot.addItem(self.bars)
-        self.zero = pg.InfiniteLine(0, angle=90, pen=style.pen(style.GREY, 1, Qt.PenStyle.DotLine))
-        self.mean = pg.InfiniteLine(0, angle=90, pen=style.pen(style.VERMILLION, 2),
-                                    label="mean", labelOpts={"position": 0.92, "color": style.VERMILLION})
-        self.median = pg.InfiniteLine(0, angle=90, pen=style.pen(style.GREEN, 2, Qt.PenStyle.DashLine),
-                                      label="median", labelOpts={"position": 0.78, "color": style.GREEN})
+        self.zero = pg.InfiniteLine(0, angle=90, pen=theme.pen(theme.GREY, 1, Qt.PenStyle.DotLine))
+        self.mean = pg.InfiniteLine(0, angle=90, pen=theme.pen(theme.VERMILLION, 2),
+                                    label="mean", labelOpts={"position": 0.92, "color": theme.VERMILLION})
+        self.median = pg.InfiniteLine(0, angle=90, pen=theme.pen(theme.GREEN, 2, Qt.PenStyle.DashLine),
+                                      label="median", labelOpts={"position": 0.78, "color": theme.GREEN})
         for line in (self.zero, self.mean, self.median):
             self.plot.addItem(line)
 
@@ -31,4 +31,4 @@ class ResidualHistogramView:
                 line.setValue(value)
         edges = snap.histogram_edges
         span = max(abs(edges[0]), abs(edges[-1]), 1e-9)
-        style.stable_range(self.plot, x=(-span, span), y=(0, max(1, snap.histogram_counts.max())))
+        theme.stable_range(self.plot, x=(-span, span), y=(0, max(1, snap.histogram_counts.max())))

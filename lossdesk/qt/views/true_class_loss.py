@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from lossdesk.model.results.classification import ConfidenceCurve
-from lossdesk.qt import style
+from lossdesk.qt import theme
 from lossdesk.qt.views.data_fit import move_positions
 
 BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss
@@ -23,18 +23,18 @@ AXIS_LABELS = {
 
 class TrueClassLossView:
     def __init__(self) -> None:
-        self.widget = style.plot_widget("probability of the true class p", "loss −log p")
+        self.widget = theme.plot_widget("probability of the true class p", "loss −log p")
         self.plot = self.widget.getPlotItem()
-        self.curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 2.5))
+        self.curve = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 2.5))
         self.plot.addItem(self.curve)
-        self.bands = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(style.INK, width=0.8), brush=pg.mkBrush(colour))
-                      for colour in style.loss_band_colours()]
+        self.bands = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(theme.INK, width=0.8), brush=pg.mkBrush(colour))
+                      for colour in theme.loss_band_colours()]
         for item in self.bands:
             self.plot.addItem(item)
         # Many points: one colour, moved in place (restyling thousands of points costs more than a frame).
-        self.bulk = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None), brush=pg.mkBrush(style.PURPLE))
+        self.bulk = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None), brush=pg.mkBrush(theme.PURPLE))
         self.plot.addItem(self.bulk)
-        self.highlight = pg.ScatterPlotItem(size=16, pen=pg.mkPen(style.VERMILLION, width=3), brush=None)
+        self.highlight = pg.ScatterPlotItem(size=16, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
         self.plot.addItem(self.highlight)
         self.mode = ""
         self.xs = np.zeros(0)
@@ -50,7 +50,7 @@ class TrueClassLossView:
             self.mode = confidence.kind
         xs, ys = confidence.point_x, confidence.point_y
         top = max(4.0, float(ys.max())) if ys.size else 4.0
-        style.stable_range(self.plot, x=confidence.x_range, y=(0, top), margin=0.03)
+        theme.stable_range(self.plot, x=confidence.x_range, y=(0, top), margin=0.03)
         self.xs, self.ys = xs, ys
         many = ys.size > BANDED_POINTS
         self.bulk.setVisible(many)
@@ -62,7 +62,7 @@ class TrueClassLossView:
             else:
                 self.bulk.setData(x=xs, y=ys)
             return
-        band = style.loss_bands(ys)
+        band = theme.loss_bands(ys)
         for k, item in enumerate(self.bands):
             mask = band == k
             item.setData(x=xs[mask], y=ys[mask])

@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication, QOpenGLContext
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from lossdesk.model.results.descent_lab import DescentLabResults, ValleyMesh
-from lossdesk.qt import style
+from lossdesk.qt import theme
 
 
 def opengl_problem() -> str | None:
@@ -67,7 +67,7 @@ class Valley3D(QWidget):
         self.view.addItem(self.mesh)
         self.trails: dict[str, object] = {}
         self.balls: dict[str, object] = {}
-        for name, colour in style.OPTIMIZER_COLOURS.items():
+        for name, colour in theme.OPTIMIZER_COLOURS.items():
             rgba = pg.mkColor(colour).getRgbF()
             self.trails[name] = gl.GLLinePlotItem(width=2.5, color=rgba, antialias=True, glOptions="translucent")
             self.balls[name] = gl.GLScatterPlotItem(size=14, color=rgba, pxMode=True, glOptions="translucent")
@@ -81,13 +81,13 @@ class Valley3D(QWidget):
             self.mesh_shown = mesh
             self.heights = mesh.heights
             if self.available:
-                colours = pg.colormap.get(style.SURFACE_CMAP).map(mesh.shades.ravel(), mode="float")
+                colours = pg.colormap.get(theme.SURFACE_CMAP).map(mesh.shades.ravel(), mode="float")
                 self.mesh.setData(x=mesh.ground_w, y=mesh.ground_b, z=mesh.heights, colors=colours.reshape(-1, 4))
         self.ball_positions = {name: trail[-1] for name, trail in results.valley_trails.items()}
         if not self.available:
             return
         empty = np.zeros((0, 3))
-        for name in style.OPTIMIZER_COLOURS:
+        for name in theme.OPTIMIZER_COLOURS:
             trail = results.valley_trails.get(name)
             self.trails[name].setData(pos=empty if trail is None else trail)
             self.balls[name].setData(pos=empty if trail is None else trail[-1:])
