@@ -24,6 +24,42 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("X
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
-    "lossdesk", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+    "lossdesk", deadline=None, max_examples=60,
+    # the memory cap is meant to span the whole test, every example in it
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("lossdesk")
+
+
+import pytest  # noqa: E402
+
+#: how much more address space a fuzz test may take than the process already has
+FUZZ_MEMORY_MARGIN = 2 * 1024**3
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.fixture
+def memory_cap():
+    """Cap the process's address space during a fuzz test: a loader that tried to
+    allocate for a huge declared size fails the test with MemoryError, not the machine."""
+    try:
+        import resource  # noqa: PLC0415
+    except ImportError:  # not on this platform
+        yield
+        return
+    if not os.path.exists("/proc/self/statm"):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _address_space() + FUZZ_MEMORY_MARGIN
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield cap
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -148,3 +148,17 @@ def test_export_gif_from_the_command_line_without_a_window(tmp_path):
     assert result.returncode == 0, result.stderr
     with pil.open(out) as gif:
         assert gif.n_frames > 1
+
+
+def test_steps_are_capped_as_the_gui_caps_runs(capsys):
+    assert main(["--steps", "100001"]) == 2
+    assert "between 0 and 100000" in capsys.readouterr().err
+
+
+def test_a_long_run_shows_progress_and_a_converged_one_stops_early(tmp_path):
+    result = run_cli(["--loss", "mae", "--optimizer", "sgd", "--steps", "30000",
+                      "--screenshot", str(tmp_path / "a.png")], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "running descent step" in result.stderr and "of 30000" in result.stderr
+    quick = run_cli(["--steps", "100000", "--screenshot", str(tmp_path / "b.png")], tmp_path)
+    assert quick.returncode == 0 and "running descent step" not in quick.stderr  # it converged at once

@@ -436,9 +436,9 @@ def _check(text: str | bytes) -> None:
     assert again.to_json() == session.to_json()
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fuzz_mutated_documents(data):
+def test_fuzz_mutated_documents(memory_cap, data):
     doc = copy.deepcopy(data.draw(st.sampled_from(BASE_DOCS), label="base"))
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         paths = list(_paths(doc))[1:]
@@ -458,13 +458,13 @@ def test_fuzz_mutated_documents(data):
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.binary(max_size=400))
-def test_fuzz_random_bytes(raw):
+def test_fuzz_random_bytes(memory_cap, raw):
     _check(raw)
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.data())
-def test_fuzz_cut_and_spliced_text(data):
+def test_fuzz_cut_and_spliced_text(memory_cap, data):
     text = Session(edited_app()).to_json()
     i = data.draw(st.integers(0, len(text)))
     j = data.draw(st.integers(i, min(len(text), i + 40)))

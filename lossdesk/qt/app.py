@@ -29,9 +29,20 @@ def build_window(options: LaunchOptions):
     if options.session is not None:
         window.session_path = options.session
         window.remember_recent(options.session)
-    window.run_steps(options.steps)
+    window.run_steps(options.steps, _report_progress)
+    if _report_progress.shown:
+        print(file=sys.stderr)  # end the progress line
     window.mark_saved()  # a fresh start holds no unsaved work
     return window
+
+
+def _report_progress(done: int, total: int) -> None:
+    """One line on stderr, rewritten in place, so a long --steps run shows it is alive."""
+    _report_progress.shown = True
+    print(f"\rlossdesk: running descent step {done} of {total}…", end="", file=sys.stderr, flush=True)
+
+
+_report_progress.shown = False
 
 
 def install_error_hook(window) -> None:

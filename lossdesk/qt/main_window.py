@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,6 +47,8 @@ TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 MAX_RECENT = 8
+#: descent steps between two looks at the clock when the command line runs many
+RUN_CHUNK = 500
 #: keys of one-key shortcuts that a focused table or menu box keeps for itself
 PLAIN_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R, Qt.Key.Key_B, Qt.Key.Key_A, Qt.Key.Key_F}
 
@@ -193,11 +196,24 @@ class MainWindow(QMainWindow):
             history.undo_stack.setClean()
         self._update_title()
 
-    def run_steps(self, steps: int) -> None:
-        """The tab in front runs ``steps`` descent steps (the command line's --steps)."""
+    def run_steps(self, steps: int, progress=None) -> int:
+        """The tab in front runs up to ``steps`` descent steps (the command line's --steps).
+
+        The run stops early once it converges or diverges. ``progress(done, steps)`` is
+        called between chunks once the run has taken longer than a second. Returns the
+        steps taken.
+        """
         tab = self.tabs.currentWidget()
-        if steps and hasattr(tab, "run_steps"):
-            tab.run_steps(steps)
+        done, started, chunk = 0, time.monotonic(), RUN_CHUNK
+        while done < steps:
+            k = min(chunk, steps - done)
+            status = tab.run_steps(k)
+            done += k
+            if status != "running":
+                break
+            if progress is not None and time.monotonic() - started > 1.0:
+                progress(done, steps)
+        return done
 
     # ------------------------------------------------------------------ menus
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:

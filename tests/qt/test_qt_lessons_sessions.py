@@ -224,3 +224,30 @@ def test_session_file_round_trip_without_qt(tmp_path):
     again = Session.load(path)
     assert again.settings.tab == "descent" and again.settings.lesson == 3
     assert again == session
+
+
+def test_text_from_a_file_is_shown_as_text_not_html(qtbot, window, tmp_path):
+    path = tmp_path / "html.lossdesk"
+    path.write_text('{"format": "lossdesk-session", "schema_version": 2, "tab": "<h1>Big</h1><a href=x>link</a>"}')
+    assert window.open_session_path(path) is False
+    box = window._last_box
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert "<h1>" in box.text()
+    box.close()
+
+
+def test_message_boxes_do_not_pile_up(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    path = tmp_path / "bad.lossdesk"
+    path.write_text("{oops")
+    window.open_session_path(path)
+    window._last_box.close()
+    qtbot.wait(20)
+    before = len(QApplication.allWidgets())
+    for _ in range(20):
+        window.open_session_path(path)
+        window._last_box.close()
+        qtbot.wait(5)
+    qtbot.wait(50)
+    assert len(QApplication.allWidgets()) - before < 10

@@ -260,9 +260,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.store.update(theta=start)
         self.settings_changed(frozenset({"run"}))
 
-    def run_steps(self, k: int) -> None:
-        if k > 0:
-            self.advance(int(k))
+    def run_steps(self, k: int) -> str | None:
+        """Run k steps at once (the command line's --steps); returns the run's status."""
+        return self.advance(int(k)) if k > 0 else None
 
     def _forget_stale_run(self, new: Any, old: Any) -> None:
         run = self.run
