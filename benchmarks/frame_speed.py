@@ -9,9 +9,10 @@ The script builds lossdesk's main window as the app does (``build_window``), sho
 loads a regression data set of N points (x ~ U(−3, 3), y = 1.5·x + 0.5 + noise), keeps
 the loss at MSE and the surface at the app's grid (128 × 128), then times frames:
 
-* **drag**: ``state.move_point(row, x, y_k, live=True)`` with a new y every frame, between
-  the ``dragStarted`` and ``dragFinished`` signals of the data view's points, as a
-  mouse drag calls it;
+* **drag**: ``history.preview(v.with_source(v.source.edited(v.data.with_row(row, {"x": x,
+  "y": y_k}))))`` with a new y every frame, between ``history.begin_live()`` (and the
+  point selected) and ``history.end_live("Move point")``, as the explorer's handlers of
+  a mouse drag do;
 * **w slider** / **b slider**: ``controls.w.slider.setValue(k)`` (and b), as a user moving
   the slider.
 
@@ -24,8 +25,9 @@ data are loaded (it stays enabled).
 The same drag frame is then drawn with matplotlib (Agg, a benchmark-only dependency):
 five axes in a figure the size of the five plots, artists updated in place
 (``set_offsets``/``set_segments``/``set_array``/``set_data``, contours drawn again because
-the surface changed) and ``fig.canvas.draw()`` each frame. Both sides compute with the
-model layer (``regression_snapshot``, ``line_loss_surface``, ``best_line``).
+the surface changed) and ``fig.canvas.draw()`` each frame. The app computes each frame through
+its results function (``compute_regression``), matplotlib through the same model layer
+(``regression_snapshot``, ``line_loss_surface``, ``best_line``).
 
 It ends with a table of medians and 90th percentiles and the speed targets of the
 design notes (§4). Times are wall-clock milliseconds; other busy programs skew them.
@@ -90,13 +92,30 @@ def n_label(n: int) -> str:
     return f"{n:.0e}".replace("e+0", "e")
 
 
+def drag_to(history, row: int, x: float, y: float) -> None:
+    """One frame of a drag: the point at ``row`` moved to (x, y), previewed without an undo step."""
+    v = history.store.value
+    history.preview(v.with_source(v.source.edited(v.data.with_row(row, {"x": x, "y": y}))))
+
+
+def begin_drag(explorer, row: int) -> None:
+    """What the explorer does when a point is pressed: a live gesture, the point selected."""
+    explorer.history.begin_live()
+    explorer.marks.select(row)
+
+
+def end_drag(explorer) -> None:
+    """What the explorer does when the point is released: the gesture becomes one undo step."""
+    explorer.history.end_live("Move point")
+
+
 @dataclass
 class Result:
     case: str
     n: int
     times: list[float] = field(default_factory=list)  # ms, full-window repaint
     loop_times: list[float] = field(default_factory=list)  # ms, event loop only (dirty regions)
-    handler: list[float] = field(default_factory=list)  # ms, state change → items updated
+    handler: list[float] = field(default_factory=list)  # ms, settings change → items updated
     view_paint: dict[str, list[float]] = field(default_factory=dict)  # ms per view paintEvent
     all_painted: int = 0  # frames in which all five plots were fully repainted inside the timer
     late_paints: int = 0  # plot paints that happened after the timed region
@@ -208,10 +227,10 @@ class WindowFrame:
 
 def check_repaint(app, window, explorer, probe: PaintProbe) -> str:
     """How many plots ``window.repaint()`` paints right after a change, and how many a frame paints."""
-    s = explorer.state
+    store = explorer.store
     app.processEvents()
     probe.reset()
-    s.set_line(s.w + 0.01, s.b)
+    store.update(w=store.value.w + 0.01)
     window.repaint()
     by_repaint = probe.any_painted()
     probe.reset()
@@ -219,7 +238,7 @@ def check_repaint(app, window, explorer, probe: PaintProbe) -> str:
     afterwards = probe.any_painted()
     frame = WindowFrame(app, window, probe)
     probe.reset()
-    frame.run(lambda: s.set_line(s.w - 0.01, s.b))
+    frame.run(lambda: store.update(w=store.value.w - 0.01))
     by_frame = len(probe.fully_painted())
     return (f"window.repaint() after a change painted {by_repaint}/5 plot viewports "
             f"({afterwards}/5 painted later by the event loop); "
@@ -269,10 +288,9 @@ def time_case(frame: WindowFrame, probe: PaintProbe, result: Result, make_action
 def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: PaintProbe,
                    log: Callable[[str], None]) -> tuple[list[Result], object]:
     explorer = window.explorer
-    state = explorer.state
     data = make_data(n)
     explorer.load_data(data, "bench")
-    state.undo_stack.clear()
+    explorer.history.undo_stack.clear()
     for _ in range(3):
         app.processEvents()
     gc.collect()
@@ -286,19 +304,21 @@ def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: Pain
               args.max_seconds / 2, gc_counter, loop_only_too=False)  # nothing dirty: the loop paints nothing
     results.append(res)
 
-    # ---- drag one point up and down, as DraggablePoints does between press and release
+    # ---- drag one point up and down, as the explorer does between press and release
     row = int(np.argmin(np.abs(data.x - 1.0)))
     x_row, y_row = float(data.x[row]), float(data.y[row])
-    points = explorer.data_view.points
-    points.dragStarted.emit(row)
+    history = explorer.history
+    begin_drag(explorer, row)
 
     def drag(k: int) -> Callable[[], None]:
         y_k = y_row + 2.5 * np.sin(2 * np.pi * k / 48) + 1e-6 * k  # never the same twice
-        return lambda: state.move_point(row, x_row, float(y_k), live=True)
+        return lambda: drag_to(history, row, x_row, float(y_k))
 
     res = Result("drag point", n)
     time_case(frame, probe, res, drag, args.frames, args.warmup, args.max_seconds, gc_counter)
-    points.dragFinished.emit(row)
+    end_drag(explorer)
+    if history.undo_stack.count() != 1 or explorer.store.value.data.y[row] == y_row:
+        raise RuntimeError("the drag frames did not move the point as one undo step: the benchmark is broken")
     results.append(res)
     log(f"  lossdesk drag N={n_label(n)}: {fmt(res.median)} ms ({len(res.times)} frames)")
 
@@ -319,33 +339,32 @@ def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: Pain
         log(f"  lossdesk {name} slider N={n_label(n)}: {fmt(res.median)} ms ({len(res.times)} frames)")
     surface_window = getattr(explorer, "window", None)
     if surface_window is None:
+        from lossdesk.model.results.regression import SURFACE_SIZE
         from lossdesk.model.snapshot import SurfaceWindow
         from lossdesk.model.surface import line_surface_window
-        from lossdesk.qt.tabs.regression import SURFACE_SIZE
 
         surface_window = SurfaceWindow(*line_surface_window(data.x, data.y), size=SURFACE_SIZE)
     return results, surface_window
 
 
 def profile_drag(app, window, probe: PaintProbe, n: int, frames: int, top: int) -> str:
-    """cProfile of drag frames (state change + full-window paint) at N points."""
+    """cProfile of drag frames (settings change + full-window paint) at N points."""
     explorer = window.explorer
-    state = explorer.state
     data = make_data(n)
     explorer.load_data(data, "bench")
-    state.undo_stack.clear()
+    explorer.history.undo_stack.clear()
     app.processEvents()
     frame = WindowFrame(app, window, probe)
     row = int(np.argmin(np.abs(data.x - 1.0)))
     x_row, y_row = float(data.x[row]), float(data.y[row])
-    explorer.data_view.points.dragStarted.emit(row)
+    begin_drag(explorer, row)
     prof = cProfile.Profile()
     for k in range(frames):
-        y_k = y_row + np.sin(k / 5.0)
+        y_k = float(y_row + np.sin(k / 5.0))
         prof.enable()
-        frame.run(lambda: state.move_point(row, x_row, y_k, live=True))
+        frame.run(lambda: drag_to(explorer.history, row, x_row, y_k))
         prof.disable()
-    explorer.data_view.points.dragFinished.emit(row)
+    end_drag(explorer)
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
     stats.sort_stats("tottime").print_stats(top)
@@ -568,9 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     import pyqtgraph as pg
 
     from lossdesk.cli import DEFAULT_SIZE, parse_options
+    from lossdesk.model.results.regression import SURFACE_SIZE
     from lossdesk.qt.app import build_window
-    from lossdesk.qt.tabs.regression import SURFACE_SIZE
-    from lossdesk.qt.style import configure_pyqtgraph
+    from lossdesk.qt.theme import configure_pyqtgraph
 
     configure_pyqtgraph()
     cli = ["--size", args.window] if args.window else []
@@ -636,7 +655,7 @@ def main(argv: list[str] | None = None) -> int:
                        for name in VIEW_NAMES),
                      f"{r.all_painted}/{len(r.times)}", str(r.late_paints), str(r.gc_runs)])
     print(table(headers, rows, left=1))
-    print("   handler = state change up to the views' setData (model maths included); data … curve = median "
+    print("   handler = settings change up to the views' setData (model maths included); data … curve = median "
           "paintEvent of each plot;\n   all 5 painted = frames in which every plot was repainted in full inside "
           "the timer; late = plot paints after it (should be 0)")
     print()
@@ -680,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
         print("(no N = 1e4 run: targets not checked)")
     if args.profile:
         print()
-        print(f"4. cProfile of 20 drag frames at N={n_label(max(sizes))} (state change + full-window paint)")
+        print(f"4. cProfile of 20 drag frames at N={n_label(max(sizes))} (settings change + full-window paint)")
         print(profile_text)
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0 if ok_all else 1
