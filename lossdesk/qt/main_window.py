@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from lossdesk import __version__
 from lossdesk.assets import resource_path
 from lossdesk.model import LOSSES, DatasetError, read_csv, write_csv
+from lossdesk.model.files import shorten
 from lossdesk.qt import theme
 from lossdesk.qt.export import (
     add_export_menus,
@@ -65,19 +66,6 @@ class KeepKeysInLists(QObject):
             return True
         return False
 SESSION_FILTER = f"lossdesk sessions (*{SUFFIX})"
-
-
-class _NoDescent:
-    """Play, Step and Reset on a tab without a descent: say so instead of acting unseen."""
-
-    def __init__(self, window: MainWindow):
-        self.window = window
-
-    def _explain(self) -> None:
-        self.window.show_status("This tab has no descent to run: use the Regression explorer, "
-                                "Classification or the Descent lab.", "info")
-
-    toggle_play = step_once = reset = _explain
 
 
 class MainWindow(QMainWindow):
@@ -144,8 +132,7 @@ class MainWindow(QMainWindow):
         add_export_menus(self, self, self.show_status)
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
         self.restore_preferences()
-        if app.lesson is not None:
-            self.lessons.show_step(app.lesson, apply=False)
+        self._show_lesson(app.lesson)
 
     @property
     def all_tabs(self) -> tuple:
@@ -180,7 +167,16 @@ class MainWindow(QMainWindow):
         for marks, n in ((self.reg_marks, app.regression.data.n), (self.cls_marks, app.classification.data.n)):
             marks.forget_beyond(n)
         self.set_tab(app.tab)
+        self._show_lesson(app.lesson)
+        self.fit_views()  # new points may lie anywhere: every view frames them
         self._update_title()
+
+    def _show_lesson(self, step: int | None) -> None:
+        """The lesson panel open at ``step`` (its set-up already in the settings), or closed."""
+        if step is None:
+            self.lessons.hide()
+        elif not self.lessons.isVisible() or self.lessons.step_index != step:
+            self.lessons.show_step(step, apply=False)
 
     @staticmethod
     def _work(app: AppSettings) -> AppSettings:
@@ -313,10 +309,7 @@ class MainWindow(QMainWindow):
 
     def current_descent(self):
         """What Play, Step and Reset drive: the tab in front's descent, if it has one."""
-        tab = self.tabs.currentWidget()
-        if tab is self.descent_lab:
-            return self.descent_lab
-        return getattr(tab, "descent", _NoDescent(self))
+        return self.tabs.currentWidget().descent
 
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])
@@ -371,12 +364,10 @@ class MainWindow(QMainWindow):
                 self.set_tab("regression")
             self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
         else:
-            loss = LOSSES[self.cls_store.value.loss]
-            if loss.task == "binary" and data.n_classes > 2:  # type: ignore[attr-defined]
-                self.show_error("Labels outside 0 and 1",
-                                f"{path.name} has labels 0 to {data.n_classes - 1}, but {loss.title} "  # type: ignore[attr-defined]
-                                "scores only two classes (0 and 1).\n\nChoose categorical cross-entropy in "
-                                "the Classification tab, then open the file again. Your current points are unchanged.")
+            problem = self.classification.data_problem(data)
+            if problem is not None:
+                self.show_error("Labels outside 0 and 1", f"{path.name}: {problem} Then open the file again."
+                                "\n\nYour current points are unchanged.")
                 return False
             self.set_tab("classification")
             self.classification.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
@@ -419,9 +410,9 @@ class MainWindow(QMainWindow):
         self._last_box = box
 
     def fit_views(self) -> None:
-        self.explorer.refit_views()
-        self.compare.fit_view_to_data()
-        self.classification.refit_views()
+        """Frame the data in every tab's views (a hidden tab does it when next shown)."""
+        for tab in self.all_tabs:
+            tab.refit_views()
 
     def _toggle_add_mode(self, on: bool) -> None:  # noqa: FBT001
         self.explorer.add_mode = bool(on)
@@ -478,10 +469,6 @@ class MainWindow(QMainWindow):
             self.show_error("Could not open the session", f"{path.name}: {exc}\n\nNothing has changed.")
             return False
         self.apply_settings(session.settings)
-        if session.settings.lesson is not None:
-            self.lessons.show_step(session.settings.lesson, apply=False)
-        else:
-            self.lessons.hide()
         self.session_path = path
         self.mark_saved()
         self.remember_recent(path)
@@ -542,9 +529,7 @@ class MainWindow(QMainWindow):
             return False
         path, session, problem = found
         if problem is not None:
-            kept = self.recovery.set_aside(path)
-            self.show_status(f"The work saved before a crash could not be restored ({problem}); "
-                             f"it is kept as {kept.name}.", "warning")
+            self._set_aside(path, problem)
             return False
         answer = QMessageBox.question(
             self, "Recover unsaved work?",
@@ -556,11 +541,21 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             self.recovery.discard(path)
             return False
-        self.apply_settings(session.settings)
+        try:
+            self.apply_settings(session.settings)
+        except Exception as exc:  # noqa: BLE001 — never a crash at every start
+            self._set_aside(path, f"{type(exc).__name__}: {exc}")
+            return False
         self.recovery.discard(path)
         self.show_status("Restored your unsaved work from the last run.", "info")
         self._update_title()
         return True
+
+    def _set_aside(self, path: Path, problem: str) -> None:
+        kept = self.recovery.set_aside(path)
+        where = f"it is kept as {kept.name}" if kept is not None else "it could not be kept and was removed"
+        self.show_status(f"The work saved before a crash could not be restored ({shorten(problem, 120)}); "
+                         f"{where}.", "warning")
 
     # ------------------------------------------------------------------ presenting
     def set_font_scale(self, scale: float) -> None:

@@ -76,13 +76,18 @@ class RecoveryFile:
                 return path, None, str(exc)
         return None
 
-    def set_aside(self, path: Path) -> Path:
-        """Rename an unusable recovery file so it is kept but never offered again."""
+    def set_aside(self, path: Path) -> Path | None:
+        """Rename an unusable recovery file so it is kept but never offered again.
+
+        Returns the new name, or None if it could not be renamed and was removed instead
+        (an unusable file must not be offered at every start).
+        """
         target = path.with_name(f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}{DAMAGED}")
         try:
             path.replace(target)
         except OSError:
             path.unlink(missing_ok=True)
+            return None
         return target
 
 
@@ -109,7 +114,3 @@ class Autosaver(QObject):
             return False
         return True
 
-
-def recovery_path() -> Path:
-    """This process's recovery file (for tests and the README)."""
-    return RecoveryFile().path

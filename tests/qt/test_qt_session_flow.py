@@ -234,3 +234,22 @@ def test_a_live_instance_recovery_file_is_not_offered(qtbot, monkeypatch):
     assert not second.offer_recovery()
     assert first.recovery.path.exists()
     first.recovery.discard()
+
+
+def test_opening_a_session_in_the_same_window_frames_its_points(qtbot, tmp_path):
+    from lossdesk.model import RegressionData
+    from lossdesk.settings import AppSettings, DataSource, RegressionSettings
+
+    far = RegressionData([1000.0, 1003.0, 1007.0, 1010.0], [50.0, 52.0, 55.0, 57.0], name="far")
+    path = tmp_path / "far.lossdesk"
+    Session(AppSettings(regression=RegressionSettings(source=DataSource.own(far)), lesson=2)).save(path)
+    win = fresh_window(qtbot)
+    assert win.open_session_path(path)
+    qtbot.wait(20)
+    (x0, x1), (y0, y1) = win.explorer.data_view.plot.getViewBox().viewRange()
+    assert x0 <= 1000 and x1 >= 1010 and y0 <= 50 and y1 >= 57
+    win.set_tab("compare")
+    qtbot.wait(20)
+    (x0, x1), _ = win.compare.fit_view.plot.getViewBox().viewRange()
+    assert x0 <= 1000 and x1 >= 1010
+    assert win.lessons.isVisible() and win.lessons.step_index == 2  # the session's lesson step, open

@@ -123,4 +123,5 @@ FORMULAS: dict[str, Callable[[Any], str]] = {
     "notation": formula_notation,
 }
 
-
+#: the formulas whose numbers follow the selected point
+SELECTION_FORMULAS = frozenset({"point_loss"})

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from lossdesk.lesson_text import LessonStep, load_lesson
-from lossdesk.qt.lessons.formulas import FORMULAS
-from lossdesk.settings import SettingsError
+from lossdesk.qt.controls.binding import show_text
+from lossdesk.qt.lessons.formulas import FORMULAS, SELECTION_FORMULAS
 from lossdesk.settings.lesson import settings_for_step
 
 class LessonPanel(QDockWidget):
@@ -78,7 +78,7 @@ class LessonPanel(QDockWidget):
         self.next.clicked.connect(lambda: self.show_step(self.step_index + 1))
         for store in (window.reg_store, window.cls_store, window.lab_store):
             store.changed.connect(self._settings_changed)
-        window.reg_marks.changed.connect(self.refresh)
+        window.reg_marks.changed.connect(self._marks_changed)
 
     @property
     def count(self) -> int:
@@ -94,15 +94,17 @@ class LessonPanel(QDockWidget):
         The set-up is one settings value built from the current one, applied in one call
         (its data changes undo as one step).
         """
-        self.step_index = int(min(max(index, 0), self.count - 1))
-        step = self.step
+        index = int(min(max(index, 0), self.count - 1))
+        step = self.lesson.steps[index]
         if apply:
             try:
-                app = settings_for_step(self.window_.current_settings(), step.setup, self.step_index)
-            except SettingsError as exc:
-                self.window_.show_status(f"This lesson step cannot be set up: {exc}", "error")
+                app = settings_for_step(self.window_.current_settings(), step.setup, index)
+            except ValueError as exc:  # SettingsError, or a damaged lesson file
+                self.window_.show_status(f"Lesson step {index + 1} cannot be set up: {exc}", "error")
                 return
-            self.window_.apply_settings(app, undo_text=f"Lesson step {self.step_index + 1}")
+            self.window_.apply_settings(app, undo_text=f"Lesson step {index + 1}")  # shows the step
+            return
+        self.step_index = index
         self.show()
         self.raise_()
         self.counter.setText(f"Step {self.step_index + 1} of {self.count} · {self.lesson.title}")
@@ -118,10 +120,15 @@ class LessonPanel(QDockWidget):
         if self.isHidden():
             return
         try:
-            self.formula.setText(FORMULAS[self.step.formula](self.window_))
+            text = FORMULAS[self.step.formula](self.window_)
         except (KeyError, ValueError, IndexError, TypeError, AttributeError) as exc:
-            self.formula.setText(f"(this formula cannot be shown right now: {exc})")
+            text = f"(this formula cannot be shown right now: {exc})"
+        show_text(self.formula, text)
 
     def _settings_changed(self, _new, _old) -> None:
         self.refresh()
+
+    def _marks_changed(self) -> None:
+        if self.step.formula in SELECTION_FORMULAS:  # only these formulas name the selected point
+            self.refresh()
 
