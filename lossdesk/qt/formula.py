@@ -73,3 +73,10 @@ def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnaps
     if note:
         html += "<br><span style='color:#555'>" + note.format(**params) + "</span>"
     return html
+
+
+def classification_cost_html(title: str, formula: str, n: int, total: float, cost: float, accuracy: float) -> str:
+    """E.g. 'Binary cross-entropy: cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₃₀ × 13.86 = 0.462', the loss's formula and the accuracy."""
+    return (f"<span style='font-size:{SIZE}pt'>{escape(title)}: cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> = "
+            f"{FRACTION.format(n=n)} × {num(total)} = <b>{num(cost)}</b></span>"
+            f"<br>{escape(formula)}   ·   accuracy {100 * accuracy:.0f} %")

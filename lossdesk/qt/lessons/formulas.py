@@ -7,16 +7,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from lossdesk.qt.formula import E, SUM, Y, YHAT, frac, num, row
+from lossdesk.qt.formula import E, SUM, TERMS, frac, num, row
 
 def _regression_parts(loss: str) -> tuple[str, str]:
-    return {
-        "mse": ("MSE", f"({Y} &minus; {YHAT})<sup>2</sup>"),
-        "mae": ("MAE", f"|{Y} &minus; {YHAT}|"),
-        "huber": ("Huber", f"H<sub>&delta;</sub>({YHAT} &minus; {Y})"),
-        "logcosh": ("log-cosh", f"log cosh({YHAT} &minus; {Y})"),
-        "quantile": ("pinball", f"&rho;<sub>&tau;</sub>({Y} &minus; {YHAT})"),
-    }[loss]
+    """The loss's short name and its per-point term, as the cost formula above the views writes them."""
+    title, term, _note = TERMS[loss]
+    return title, term
 
 
 def _snapshot(window, loss: str | None = None):

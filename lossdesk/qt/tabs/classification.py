@@ -33,11 +33,18 @@ from lossdesk.model.results.classification import (
 )
 from lossdesk.model.results.regression import GRADIENT_TOL, MAX_RUN_STEPS
 from lossdesk.model.snapshot import SurfaceWindow
-from lossdesk.qt.controls.binding import show_choice, show_enabled, show_text, show_visible, write
+from lossdesk.qt.controls.binding import (
+    show_choice,
+    show_enabled,
+    show_text,
+    show_visible,
+    write,
+)
 from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.descent_panel import DescentPanel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
+from lossdesk.qt.formula import classification_cost_html
 from lossdesk.qt.tabs.data_actions import DataTabActions
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
@@ -462,10 +469,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         snap = res.snapshot
         assert snap is not None
         loss = LOSSES[res.loss]
-        show_text(self.formula,
-                  f"<span style='font-size:12pt'>{loss.title}: cost = <sup>1</sup>&frasl;<sub>n</sub> Σ L<sub>i</sub> = "
-                  f"<sup>1</sup>&frasl;<sub>{snap.n}</sub> × {snap.total:.4g} = <b>{snap.cost:.4g}</b></span>"
-                  f"<br>{loss.formula}   ·   accuracy {100 * snap.accuracy:.0f} %")
+        show_text(self.formula, classification_cost_html(loss.title, loss.formula, snap.n, snap.total, snap.cost,
+                                                         snap.accuracy))
         show_text(self.loss_panel.readout, f"cost = {snap.cost:.4g}")
         show_text(self.data_panel.readout, f"n = {snap.n}   K = {res.n_classes}")
         both = res.both_ways
