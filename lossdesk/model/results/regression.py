@@ -118,6 +118,17 @@ class RegressionCache(SurfaceCache):
         super().__init__()
         self._best_cost_key: tuple | None = None
         self._best_cost = 0.0
+        self._window_key: tuple | None = None
+        self._window: SurfaceWindow | None = None
+
+    def base_window(self, data: RegressionData, best: tuple[float, float]) -> SurfaceWindow:
+        """``surface_window(data, best)``, remembered: it is O(n) and changes only with them."""
+        key = (id(data), best)
+        self._window_data = data  # keeps the id in the key from being reused
+        if key != self._window_key:
+            self._window = surface_window(data, best)
+            self._window_key = key
+        return self._window  # type: ignore[return-value]
 
     def best_cost(self, data: RegressionData, loss: str, params: dict[str, float],
                   best: tuple[float, float]) -> float:
@@ -171,7 +182,7 @@ def compute_regression(settings: RegressionChoices, run: DescentRun | None = Non
         # A function of the settings alone (so a reopened session draws the same surface):
         # the data's and the best line's window, widened only while the line is outside it.
         # During a gesture the window on screen holds still.
-        window = surface_window(data, best)
+        window = cache.base_window(data, best) if isinstance(cache, RegressionCache) else surface_window(data, best)
         if not window.contains(*current):
             window = surface_window(data, best, current)
     surface = cache.surface(data, loss, params, window)
