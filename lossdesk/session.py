@@ -4,7 +4,10 @@ A ``Session`` wraps one ``AppSettings`` value (``lossdesk.settings``). Writing t
 settings values into JSON; reading turns JSON back into settings values, which validate
 themselves whole. A file is accepted whole or refused whole: the only exception that
 leaves the reader is ``SessionError`` (a ValueError) with one line naming the field.
-Sizes are bounded before anything is allocated.
+
+The reader checks only the document's shape: its size, nesting depth, list lengths (before
+any array is built), numbers too large to be read, and which tables hold which keys. Every
+value is handed as it is to the settings values, which hold each rule once.
 
 Schema version 2 (written now)::
 
@@ -25,8 +28,8 @@ Schema version 2 (written now)::
 
 A ``preset`` of null means the points are the user's own (then ``noise`` is null too).
 Missing parts and keys take their defaults; unknown keys are refused. Schema-1 files (the
-first release's format: sections regression, classification, compare, descent) are
-migrated on reading. No Qt here.
+first release's format: sections regression, classification, compare, descent) are turned
+into the schema-2 document they mean, then read as one. No Qt here.
 """
 
 from __future__ import annotations
@@ -35,19 +38,14 @@ import json
 import math
 import os
 import reprlib
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
 from lossdesk import __version__
-from lossdesk.lesson_text import load_lesson
-from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, SCHEDULES, ClassificationData, DatasetError, RegressionData
-from lossdesk.model.dataset import MAX_CLASSES, make_preset
+from lossdesk.model import LOSSES, ClassificationData, DatasetError, RegressionData
 from lossdesk.model.files import MAX_READ_BYTES, read_bytes_checked, shorten, write_text_atomically
-from lossdesk.model.optimizers import optimizer_settings
 from lossdesk.settings import (
-    TABS,
     AppSettings,
     ClassificationSettings,
     DataSource,
@@ -56,10 +54,11 @@ from lossdesk.settings import (
     OutlierLabSettings,
     RegressionSettings,
     SettingsError,
+    checks,
 )
 from lossdesk.settings import classification as classification_settings
 from lossdesk.settings import regression as regression_settings
-from lossdesk.settings.outlier_lab import COMPARED
+from lossdesk.settings.data_source import clean_name, labelled_points, regression_points
 
 FORMAT = "lossdesk-session"
 SCHEMA_VERSION = 2
@@ -67,18 +66,14 @@ SUFFIX = ".lossdesk"
 
 #: a larger file is refused before it is read
 MAX_FILE_BYTES = MAX_READ_BYTES
-#: the most points a data set in a session may have
-MAX_POINTS = 100_000
 #: the most values (commas) a session may hold, checked before the JSON is parsed
 MAX_VALUES = 1_000_000
-#: integers with more digits are read as too large (Python's int() of long strings is slow)
+#: the most values one list may hold (the most points a data set in a session may have)
+MAX_POINTS = 100_000
+#: integers with more digits are refused (Python's int() of long strings is slow)
 MAX_DIGITS = 40
-#: numbers beyond this are a damaged file, not a setting
-LARGEST = 1e12
-#: a data set's name is cut to this length
-MAX_NAME = 200
-#: the longest list of names or weights a setting can need
-MAX_LIST = 100
+#: tables and lists nest no deeper than this (a classification point sits at depth 6)
+MAX_DEPTH = 8
 
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = 40
@@ -107,8 +102,6 @@ def _kind(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, _HugeInt):
-        return f"a number {value.digits} digits long"
     if isinstance(value, (int, float)):
         return _short(value)
     if isinstance(value, str):
@@ -118,12 +111,6 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
-
-
-def clean_name(name: str) -> str:
-    """A data set's name as a session keeps it: one line of printable text, not too long."""
-    chars = (" " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in name[: MAX_NAME * 2])
-    return "".join(chars).strip()[:MAX_NAME] or "untitled"
 
 
 # ====================================================================== Session
@@ -183,10 +170,6 @@ class Session:
         if len(raw) > MAX_FILE_BYTES:
             raise SessionError(f"cannot read {name}: it is larger than {MAX_FILE_BYTES // 2**20} MB")
         return cls.from_json(raw)
-
-
-def session_from_settings(settings: AppSettings) -> Session:
-    return Session(settings)
 
 
 def _names(settings: AppSettings) -> tuple[str, str]:
@@ -258,15 +241,6 @@ def data_json(data: RegressionData | ClassificationData) -> dict[str, Any]:
             "labels": _Compact(data.labels.tolist()), "n_classes": int(data.n_classes)}
 
 
-#: the names the first release used for these helpers
-def regression_data_json(data: RegressionData) -> dict[str, Any]:
-    return data_json(data)
-
-
-def classification_data_json(data: ClassificationData) -> dict[str, Any]:
-    return data_json(data)
-
-
 class _Compact(list):
     """A long list of numbers, written on one line rather than one number per line."""
 
@@ -298,23 +272,27 @@ class _Refused(Exception):
     """Raised inside the JSON parser; turned into a SessionError outside it."""
 
 
-class _HugeInt(float):
-    """A whole number too long to be any setting: read as ±infinity, so every field refuses it."""
+class _TooLarge:
+    """A number too large to be any setting, as the file spells it; refused, naming its field."""
 
-    digits: int
+    def __init__(self, text: str):
+        self.text = text
 
-    def __new__(cls, text: str) -> _HugeInt:
-        value = super().__new__(cls, -math.inf if text.startswith("-") else math.inf)
-        value.digits = len(text.lstrip("-"))
-        return value
+    def __str__(self) -> str:
+        if len(self.text) <= 20:
+            return self.text
+        digits = self.text.lstrip("-")
+        return f"a number {len(digits)} {'digits' if digits.isdigit() else 'characters'} long"
 
 
-def _parse_int(digits: str) -> int | float:
-    # int() of a very long digit string is slow (and refused above 4300 digits): such a number is
-    # far beyond every range anyway, so it stands for infinity and is refused by its field.
-    if len(digits) > MAX_DIGITS:
-        return _HugeInt(digits)
-    return int(digits)
+def _parse_int(text: str) -> int | _TooLarge:
+    # int() of a very long digit string is slow (and refused above 4300 digits)
+    return _TooLarge(text) if len(text) > MAX_DIGITS else int(text)
+
+
+def _parse_float(text: str) -> float | _TooLarge:
+    number = float(text)
+    return number if math.isfinite(number) else _TooLarge(text)
 
 
 def _parse_constant(name: str) -> Any:
@@ -347,8 +325,8 @@ def _parse(text: str | bytes) -> Any:
     if text.count(",") > MAX_VALUES:
         raise SessionError(f"the session holds more than {MAX_VALUES:,} values; it is not one lossdesk wrote")
     try:
-        return json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant,
-                          object_pairs_hook=_unique_keys)
+        doc = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                         object_pairs_hook=_unique_keys)
     except _Refused as exc:
         raise SessionError(str(exc)) from None
     except RecursionError:
@@ -359,9 +337,43 @@ def _parse(text: str | bytes) -> Any:
         ) from None
     except (ValueError, TypeError, OverflowError) as exc:
         raise SessionError(shorten(f"this is not a readable lossdesk session ({exc})", 200)) from None
+    _check_shape(doc)
+    return doc
 
 
-# ====================================================================== reading: values
+def _check_shape(doc: Any) -> None:
+    """Refuse a document nested too deeply, with a list too long or a number too large, naming the field.
+
+    These are the only checks of values made here: every setting is checked by its settings value.
+    """
+    stack = [(doc, (), 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, _TooLarge):
+            raise SessionError(f"{_field(path)} is {value}, too large a number for any setting")
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise SessionError(f"{_field(path)} is nested too deeply to be a lossdesk setting")
+        if len(value) > MAX_POINTS:
+            raise SessionError(f"{_field(path)} holds {len(value):,} values; at most {MAX_POINTS:,} are allowed")
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            if isinstance(item, (dict, list, _TooLarge)):
+                stack.append((item, (*path, key), depth + 1))
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    """A place in the document, in words: ``regression: source data x[3]``."""
+    if not path:
+        return "the session"
+    head, *rest = path
+    text = _PART_NAMES.get(str(head), _short(head) if not isinstance(head, str) else shorten(head, 30))
+    for i, key in enumerate(rest):
+        text += f"[{key}]" if isinstance(key, int) else (": " if i == 0 else " ") + shorten(key, 30)
+    return text
+
+
+# ====================================================================== reading: schema 2
 
 
 def _table(value: Any, what: str) -> dict[str, Any]:
@@ -376,482 +388,161 @@ def _known(part: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
             raise SessionError(f"{where}: {_short(key)} is not a setting lossdesk knows")
 
 
-def _name(value: Any, what: str, allowed: Any) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(allowed)
-        raise SessionError(shorten(f"{what} must be one of {choices}, not {_kind(value)}", 240))
-    return value
-
-
-def _name_list(values: Any, what: str, allowed: Any) -> list[str]:
-    if not isinstance(values, list) or len(values) > MAX_LIST:
-        raise SessionError(f"{what} must be a list of names, not {_kind(values)}")
-    return [_name(v, f"each of {what}", allowed) for v in values]
-
-
-def _number(value: Any, what: str, low: float = -LARGEST, high: float = LARGEST) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SessionError(f"{what} must be a number, not {_kind(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number) or not low <= number <= high:
-        raise SessionError(f"{what} must be a number from {low:g} to {high:g}, not {_kind(value)}")
-    return number
-
-
-def _whole(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SessionError(f"{what} must be a whole number, not {_kind(value)}")
-    number = _number(value, what, low, high)
-    if number != int(number):
-        raise SessionError(f"{what} must be a whole number, not {_kind(value)}")
-    return int(number)
-
-
-def _index(value: Any, what: str) -> int:
-    """A row number: an int, never a bool or a float (the app never writes 26.0)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise SessionError(f"{what} must be the number of a point, not {_kind(value)}")
-    if not 0 <= value <= MAX_POINTS:
-        raise SessionError(f"{what} must be the number of a point, not {_kind(value)}")
-    return value
-
-
-def _numbers(values: Any, what: str, limit: int = MAX_POINTS, length: int | None = None) -> list[float]:
-    if not isinstance(values, list):
-        raise SessionError(f"{what} must be a list of numbers, not {_kind(values)}")
-    if len(values) > limit:
-        raise SessionError(f"{what} holds {len(values):,} values; at most {limit:,} are allowed")
-    if length is not None and len(values) != length:
-        raise SessionError(f"{what} must hold {length} numbers, not {len(values)}")
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or abs(v) > LARGEST:
-            raise SessionError(f"{what}: value {i} must be a finite number up to ±{LARGEST:g}, not {_kind(v)}")
-    return [float(v) for v in values]
-
-
-def _data_name(part: dict[str, Any], where: str) -> str:
-    name = part.get("name", "session")
-    if not isinstance(name, str):
-        raise SessionError(f"{where}: the data set's name must be text, not {_kind(name)}")
-    return clean_name(name)
-
-
-def _regression_data(value: Any, where: str) -> RegressionData:
-    part = _table(value, f"{where}: the data")
-    _known(part, ("name", "x", "y"), f"{where} data")
-    if "x" not in part or "y" not in part:
-        raise SessionError(f"{where}: the data need x and y")
-    x = _numbers(part["x"], f"{where}: data x")
-    y = _numbers(part["y"], f"{where}: data y")
-    if len(x) != len(y):
-        raise SessionError(f"{where}: data x has {len(x)} values but y has {len(y)}")
-    try:
-        return RegressionData(x, y, name=_data_name(part, where))
-    except DatasetError as exc:
-        raise SessionError(f"{where} data: {exc}") from None
-
-
-def _classification_data(value: Any, where: str) -> ClassificationData:
-    part = _table(value, f"{where}: the data")
-    _known(part, ("name", "x", "labels", "n_classes"), f"{where} data")
-    if "x" not in part or "labels" not in part:
-        raise SessionError(f"{where}: the data need x and labels")
-    raw = part["x"]
-    if not isinstance(raw, list):
-        raise SessionError(f"{where}: data x must be a list of points, not {_kind(raw)}")
-    if len(raw) > MAX_POINTS:
-        raise SessionError(f"{where}: data x holds {len(raw):,} points; at most {MAX_POINTS:,} are allowed")
-    if raw and isinstance(raw[0], list):  # rows [x] or [x1, x2]
-        width = len(raw[0])
-        if width not in (1, 2):
-            raise SessionError(f"{where}: each point of data x must hold one or two numbers")
-        x: Any = []
-        for i, row in enumerate(raw):
-            if not isinstance(row, list) or len(row) != width:
-                raise SessionError(f"{where}: data x point {i} must be a list of {width} numbers like the first")
-            x.append(_numbers(row, f"{where}: data x point {i}"))
-    else:
-        x = _numbers(raw, f"{where}: data x")
-    labels = part["labels"]
-    if not isinstance(labels, list) or len(labels) > MAX_POINTS:
-        raise SessionError(f"{where}: data labels must be a list of at most {MAX_POINTS:,} class numbers")
-    for i, label in enumerate(labels):
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < MAX_CLASSES:
-            raise SessionError(f"{where}: data label {i} must be a class from 0 to {MAX_CLASSES - 1}, "
-                               f"not {_kind(label)}")
-    if len(labels) != len(x):
-        raise SessionError(f"{where}: data x has {len(x)} points but there are {len(labels)} labels")
-    n_classes = 0
-    if part.get("n_classes") is not None:
-        n_classes = _whole(part["n_classes"], f"{where}: data n_classes", 2, MAX_CLASSES)
-    try:
-        return ClassificationData(x, labels, n_classes, name=_data_name(part, where))
-    except DatasetError as exc:
-        raise SessionError(f"{where} data: {exc}") from None
-
-
-def _source(data: RegressionData | ClassificationData, preset: Any, noise: Any, where: str) -> DataSource:
-    """The data and where they came from; a preset whose points were edited is the user's own."""
-    if preset is None:
-        if noise is not None:
-            _number(noise, f"{where}: noise", 0.0, 100.0)
-        return DataSource.own(data)
-    _name(preset, f"{where}: preset", tuple(p for p, spec in PRESETS.items() if spec.task == data.task))
-    level = None if noise is None else _number(noise, f"{where}: noise", 0.0, 100.0)
-    try:
-        drawn = make_preset(preset, noise=level)
-    except DatasetError as exc:
-        raise SessionError(f"{where}: {exc}") from None
-    if drawn != data:  # edited after it was loaded
-        return DataSource.own(data)
-    return DataSource(data, preset, level)
-
-
-def _loss_params(value: Any, losses: tuple[str, ...], where: str, drop_others: bool) -> dict[str, dict[str, float]]:
-    part = _table(value, f"{where}: loss_params")
-    result: dict[str, dict[str, float]] = {}
-    for loss, given in part.items():
-        if loss not in losses:
-            if drop_others and isinstance(loss, str) and loss in LOSSES:
-                continue  # the first release saved every loss's parameters in both tabs
-            raise SessionError(f"{where}: loss_params: {_short(loss)} is not a loss of this tab")
-        given = _table(given, f"{where}: loss_params of {loss}")
-        allowed = LOSSES[loss].parameters
-        for key, raw in given.items():
-            if key not in allowed:
-                raise SessionError(f"{where}: {LOSSES[loss].title} has no parameter {_short(key)}")
-            low, high = allowed[key][1], allowed[key][2]
-            _number(raw, f"{where}: {LOSSES[loss].title} {key}", -LARGEST, LARGEST)
-            if not low < float(raw) < high:
-                shown_high = "∞" if math.isinf(high) else f"{high:g}"
-                raise SessionError(f"{where}: {LOSSES[loss].title} {key} must lie between {low:g} and "
-                                   f"{shown_high} (not included), not {_kind(raw)}")
-        result[loss] = {k: float(v) for k, v in given.items()}  # missing keys: the settings fill defaults
-    return result
-
-
-def _optimizer_values(value: Any, name: str, where: str) -> dict[str, float]:
-    part = _table(value, f"{where}: the settings of {name}")
-    specs = {h.key: h for h in optimizer_settings(name)}
-    result: dict[str, float] = {}
-    for key, raw in part.items():
-        if key not in specs:
-            raise SessionError(f"{where}: {OPTIMIZERS[name].title} has no setting {_short(key)}")
-        spec = specs[key]
-        what = f"{where}: {OPTIMIZERS[name].title} {spec.label}"
-        if spec.whole:
-            result[key] = _whole(raw, what, int(spec.low), int(spec.high))
-        else:
-            result[key] = _number(raw, what, spec.low, spec.high)
-    return result
-
-
-def _optimizer(value: Any, where: str) -> OptimizerChoice:
-    part = _table(value, f"{where}: optimizer")
-    _known(part, ("name", "settings"), f"{where} optimizer")
-    name = _name(part.get("name", "gd"), f"{where}: optimizer", tuple(OPTIMIZERS))
-    return OptimizerChoice(name, _optimizer_values(part.get("settings", {}), name, where))
-
-
-def _build(where: str, make: Callable[[], Any]) -> Any:
-    """Build a settings value; its own validation errors become one line naming the part."""
+def _build(where: str | None, make: Callable[[], Any]) -> Any:
+    """A settings value made from the file's values; its own refusal becomes one line naming the part."""
     try:
         return make()
     except SessionError:
         raise
-    except (SettingsError, DatasetError, TypeError, ValueError, OverflowError, KeyError, IndexError,
-            RecursionError) as exc:
-        raise SessionError(shorten(f"{where}: {exc}", 240)) from None
-
-
-def _lesson(value: Any) -> int | None:
-    if value is None:
-        return None
-    try:
-        count = len(load_lesson().steps)
-    except Exception:  # noqa: BLE001 - the lesson file is the app's, not the session's problem
-        count = 100
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-        raise SessionError(f"lesson must be a step from 0 to {count - 1}, not {_kind(value)}")
-    return value
+    except (SettingsError, DatasetError, ValueError, TypeError, OverflowError) as exc:
+        raise SessionError(shorten(str(exc) if where is None else f"{where}: {exc}", 240)) from None
 
 
 def _version(doc: dict[str, Any]) -> int:
-    version = doc.get("schema_version")
-    if isinstance(version, bool) or not isinstance(version, (int, float)) or not math.isfinite(version) \
-            or version != int(version):
-        raise SessionError(f"the session's schema_version must be a whole number, not {_kind(version)}")
+    version = _build("the session", lambda: checks.whole(doc.get("schema_version"), "schema_version", 1, 10**6))
     if version > SCHEMA_VERSION:
         written = doc.get("written_by")
         written = shorten(written, 40) if isinstance(written, str) else "unknown"
         raise SessionError(
-            f"this session was saved by a newer lossdesk ({written}, format {int(version)}); this lossdesk "
+            f"this session was saved by a newer lossdesk ({written}, format {version}); this lossdesk "
             f"{__version__} reads formats up to {SCHEMA_VERSION}. Update lossdesk to open it."
         )
-    if version < 1:
-        raise SessionError(f"the session's schema_version {int(version)} is not one lossdesk ever wrote")
-    return int(version)
+    return version
 
 
 def _read(text: str | bytes) -> AppSettings:
     doc = _parse(text)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SessionError("this file is not a lossdesk session")
-    version = _version(doc)
-    settings = _read_v1(doc) if version == 1 else _read_v2(doc)
-    return settings
+    return _read_v2(_v1_to_v2(doc) if _version(doc) == 1 else doc)
 
 
-# ---------------------------------------------------------------------- schema 2
-
-_TOP_KEYS = ("format", "schema_version", "written_by", "tab", "lesson",
-             "regression", "outlier_lab", "classification", "descent_lab")
+#: the parts of a schema-2 document: key, settings value, name in messages
+_PARTS = (("regression", RegressionSettings, "regression"), ("outlier_lab", OutlierLabSettings, "outlier lab"),
+          ("classification", ClassificationSettings, "classification"),
+          ("descent_lab", DescentLabSettings, "descent lab"))
+_PART_NAMES = {key: where for key, _, where in _PARTS}
+_TOP_KEYS = ("format", "schema_version", "written_by", "tab", "lesson", *_PART_NAMES)
+#: a data table's keys: those it must have, and the points it makes (of the regression or classification tab)
+_DATA = {"regression": (("x", "y"), ("name",), regression_points),
+         "classification": (("x", "labels"), ("name", "n_classes"), labelled_points)}
+#: an optimizer table's keys, as OptimizerChoice names them
+_OPTIMIZER_KEYS = {"name": "name", "settings": "values"}
 
 
 def _read_v2(doc: dict[str, Any]) -> AppSettings:
     _known(doc, _TOP_KEYS, "the session")
-    if "written_by" in doc and not isinstance(doc["written_by"], str):
+    if not isinstance(doc.get("written_by", ""), str):
         raise SessionError(f"written_by must be text, not {_kind(doc['written_by'])}")
-    tab = _name(doc.get("tab", "regression"), "tab", TABS)
-    lesson = _lesson(doc.get("lesson"))
-    regression = _regression_v2(doc.get("regression", {}))
-    outlier_lab = _outlier_lab_v2(doc.get("outlier_lab", {}))
-    classification = _classification_v2(doc.get("classification", {}))
-    descent_lab = _descent_lab_v2(doc.get("descent_lab", {}))
-    return _build("the session", lambda: AppSettings(tab, regression, outlier_lab, classification, descent_lab,
-                                                     lesson))
+    parts = {key: _part(kind, doc.get(key, {}), where) for key, kind, where in _PARTS}
+    return _build(None, lambda: AppSettings(**{k: doc[k] for k in ("tab", "lesson") if k in doc}, **parts))
 
 
-def _source_v2(value: Any, where: str, read_data: Callable[[Any, str], Any]) -> DataSource:
+def _part(kind: type, value: Any, where: str) -> Any:
+    """One tab's settings value: its keys are the value's fields; a missing key takes the default."""
+    part = dict(_table(value, where))
+    _known(part, tuple(f.name for f in fields(kind)), where)
+    if "source" in part:
+        part["source"] = _source(part["source"], where)
+    if "optimizer" in part:
+        part["optimizer"] = _optimizer(part["optimizer"], where)
+    if "optimizers" in part:
+        part["optimizers"] = {name: _build(where, lambda n=name, v=values: OptimizerChoice(n, v))
+                              for name, values in _table(part["optimizers"], f"{where}: optimizers").items()}
+    return _build(where, lambda: kind(**part))
+
+
+def _source(value: Any, where: str) -> DataSource:
+    """The data and where they came from; a preset whose points were edited is the user's own."""
     part = _table(value, f"{where}: source")
     _known(part, ("preset", "noise", "data"), f"{where} source")
     if "data" not in part:
         raise SessionError(f"{where}: the source has no data")
-    data = read_data(part["data"], where)
-    return _source(data, part.get("preset"), part.get("noise"), where)
+    data = _data(part["data"], where)
+    source = _build(where, lambda: DataSource(data, part.get("preset"), part.get("noise")))
+    if source.preset is None:
+        return source
+    drawn = _build(where, lambda: DataSource.from_preset(source.preset, source.noise))
+    return source if drawn.data == data else DataSource.own(data)
 
 
-def _regression_v2(value: Any) -> RegressionSettings:
-    where = "regression"
-    part = _table(value, where)
-    _known(part, ("source", "loss", "loss_params", "w", "b", "optimizer", "steps_per_frame", "reduction",
-                  "outlier", "outlier_base"), where)
-    kw: dict[str, Any] = {}
-    if "source" in part:
-        kw["source"] = _source_v2(part["source"], where, _regression_data)
-    if "loss" in part:
-        kw["loss"] = _name(part["loss"], f"{where}: loss", regression_settings.LOSS_NAMES)
-    if "loss_params" in part:
-        kw["loss_params"] = _loss_params(part["loss_params"], regression_settings.LOSS_NAMES, where, False)
-    for key in ("w", "b"):
-        if key in part:
-            kw[key] = _number(part[key], f"{where}: {key}", -regression_settings.LINE_LIMIT,
-                              regression_settings.LINE_LIMIT)
+def _data(value: Any, where: str) -> RegressionData | ClassificationData:
+    needed, optional, points = _DATA[where]
+    part = _table(value, f"{where}: the data")
+    _known(part, needed + optional, f"{where} data")
+    missing = [key for key in needed if key not in part]
+    if missing:
+        raise SessionError(f"{where}: the data have no {missing[0]}")
+    return _build(where, lambda: points(**part))
+
+
+def _optimizer(value: Any, where: str) -> OptimizerChoice:
+    part = _table(value, f"{where}: optimizer")
+    _known(part, tuple(_OPTIMIZER_KEYS), f"{where} optimizer")
+    return _build(where, lambda: OptimizerChoice(**{_OPTIMIZER_KEYS[k]: v for k, v in part.items()}))
+
+
+# ====================================================================== reading: schema 1 (migration)
+
+#: the descent section's keys in schema 1, and in the schema-2 descent lab
+_V1_DESCENT = {"shown": "racing", "settings": "optimizers", "schedule": "schedule",
+               "schedule_value": "schedule_value", "start": "start"}
+
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """A first-release document as the schema-2 document meaning the same; keys it never had are ignored."""
+    old = {key: _table(doc.get(key, {}), f"the session's {key} part")
+           for key in ("regression", "classification", "compare", "descent")}
+    new: dict[str, Any] = {"format": FORMAT, "schema_version": SCHEMA_VERSION,
+                           **{key: doc[key] for key in ("tab", "lesson") if key in doc}}
+    if old["regression"]:
+        new["regression"] = _v1_section(old["regression"], regression_settings.LOSS_NAMES,
+                                        ("w", "b", "reduction", "outlier", "outlier_base"))
+        if old["regression"].get("outlier") is not None and old["regression"].get("outlier_base") is None:
+            new["regression"].pop("outlier_base", None)
+            base = _v1_outlier_base(old["regression"])
+            if base is not None:
+                new["regression"]["outlier_base"] = base
+    if old["classification"]:
+        new["classification"] = _v1_section(old["classification"], classification_settings.LOSS_NAMES, ("theta",))
+        new["classification"]["theta"] = _v1_theta(old["classification"])
+    new["outlier_lab"] = {k: v for k, v in old["compare"].items() if k in ("shown", "arrows") and v is not None}
+    new["descent_lab"] = {_V1_DESCENT[k]: v for k, v in old["descent"].items() if k in _V1_DESCENT}
+    return new
+
+
+def _v1_section(part: dict[str, Any], losses: tuple[str, ...], kept: tuple[str, ...]) -> dict[str, Any]:
+    """The keys both tabs shared in schema 1: data, preset and noise, loss, optimizer and learning rate."""
+    preset = part.get("preset")
+    source = {"preset": preset, "noise": None if preset is None else part.get("noise")}
+    if "data" in part:
+        source["data"] = part["data"]
+    new = {key: part[key] for key in kept if key in part}
+    new["source"] = source
+    new["loss"] = part.get("loss")  # the first release always wrote one
+    new["optimizer"] = {"settings": {"lr": part["lr"]} if "lr" in part else {}}
     if "optimizer" in part:
-        kw["optimizer"] = _build(where, lambda: _optimizer(part["optimizer"], where))
-    if "steps_per_frame" in part:
-        kw["steps_per_frame"] = _whole(part["steps_per_frame"], f"{where}: steps_per_frame", 1,
-                                       regression_settings.MAX_STEPS_PER_FRAME)
-    if "reduction" in part:
-        kw["reduction"] = _name(part["reduction"], f"{where}: reduction", regression_settings.REDUCTIONS)
-    if part.get("outlier") is not None:
-        kw["outlier"] = _index(part["outlier"], f"{where}: outlier")
-    if "outlier_base" in part:
-        kw["outlier_base"] = _number(part["outlier_base"], f"{where}: outlier_base")
-    return _build(where, lambda: RegressionSettings(**kw))
+        new["optimizer"]["name"] = part["optimizer"]
+    params = part.get("loss_params", {})
+    # the first release saved every loss's parameters in both tabs: the other tab's are dropped
+    new["loss_params"] = ({k: v for k, v in params.items() if k in losses or k not in LOSSES}
+                          if isinstance(params, dict) else params)
+    return new
 
 
-def _outlier_lab_v2(value: Any) -> OutlierLabSettings:
-    where = "outlier lab"
-    part = _table(value, where)
-    _known(part, ("shown", "arrows"), where)
-    kw: dict[str, Any] = {}
-    if "shown" in part:
-        kw["shown"] = tuple(_name_list(part["shown"], f"{where}: shown", COMPARED))
-    if "arrows" in part:
-        kw["arrows"] = _name(part["arrows"], f"{where}: arrows", COMPARED)
-    return _build(where, lambda: OutlierLabSettings(**kw))
+def _v1_outlier_base(part: dict[str, Any]) -> Any:
+    """The first release left out the base of an outlier that had not moved: the point's own y."""
+    try:
+        return part["data"]["y"][part["outlier"]]
+    except (KeyError, IndexError, TypeError):
+        return None  # the data or the outlier is refused when the document is read
 
 
-def _classification_v2(value: Any) -> ClassificationSettings:
-    where = "classification"
-    part = _table(value, where)
-    _known(part, ("source", "loss", "loss_params", "theta", "optimizer", "steps_per_frame", "surface_axes",
-                  "add_label"), where)
-    kw: dict[str, Any] = {}
-    if "source" in part:
-        kw["source"] = _source_v2(part["source"], where, _classification_data)
-    if "loss" in part:
-        kw["loss"] = _name(part["loss"], f"{where}: loss", classification_settings.LOSS_NAMES)
-    if "loss_params" in part:
-        kw["loss_params"] = _loss_params(part["loss_params"], classification_settings.LOSS_NAMES, where, False)
-    if "theta" in part:
-        kw["theta"] = tuple(_numbers(part["theta"], f"{where}: theta", MAX_LIST))
-    if "optimizer" in part:
-        kw["optimizer"] = _build(where, lambda: _optimizer(part["optimizer"], where))
-    if "steps_per_frame" in part:
-        kw["steps_per_frame"] = _whole(part["steps_per_frame"], f"{where}: steps_per_frame", 1,
-                                       regression_settings.MAX_STEPS_PER_FRAME)
-    if "surface_axes" in part:
-        axes = part["surface_axes"]
-        if not isinstance(axes, list) or len(axes) != 2:
-            raise SessionError(f"{where}: surface_axes must be two parameter numbers, not {_kind(axes)}")
-        kw["surface_axes"] = tuple(_whole(a, f"{where}: surface_axes", 0, MAX_LIST) for a in axes)
-    if "add_label" in part:
-        kw["add_label"] = _whole(part["add_label"], f"{where}: add_label", 0, MAX_CLASSES - 1)
-    return _build(where, lambda: ClassificationSettings(**kw))
-
-
-def _descent_lab_v2(value: Any) -> DescentLabSettings:
-    where = "descent lab"
-    part = _table(value, where)
-    _known(part, ("racing", "optimizers", "schedule", "schedule_value", "start", "steps_per_frame"), where)
-    kw: dict[str, Any] = {}
-    if "racing" in part:
-        kw["racing"] = tuple(_name_list(part["racing"], f"{where}: racing", tuple(OPTIMIZERS)))
-    if "optimizers" in part:
-        table = _table(part["optimizers"], f"{where}: optimizers")
-        choices = {}
-        for name, values in table.items():
-            name = _name(name, f"{where}: optimizers", tuple(OPTIMIZERS))
-            choices[name] = _build(where, lambda n=name, v=values: OptimizerChoice(
-                n, _optimizer_values(v, n, where)))
-        kw["optimizers"] = choices
-    schedule = part.get("schedule", "constant")
-    kw["schedule"] = _name(schedule, f"{where}: schedule", tuple(SCHEDULES))
-    if part.get("schedule_value") is not None:
-        kw["schedule_value"] = _schedule_value(part["schedule_value"], kw["schedule"], where)
-    if part.get("start") is not None:
-        kw["start"] = tuple(_numbers(part["start"], f"{where}: start", 2, length=2))
-    if "steps_per_frame" in part:
-        kw["steps_per_frame"] = _whole(part["steps_per_frame"], f"{where}: steps_per_frame", 1,
-                                       regression_settings.MAX_STEPS_PER_FRAME)
-    return _build(where, lambda: DescentLabSettings(**kw))
-
-
-def _schedule_value(value: Any, schedule: str, where: str) -> float | None:
-    spec = SCHEDULES[schedule].setting
-    if spec is None:
-        _number(value, f"{where}: schedule_value")
-        return None  # a constant rate has nothing to set
-    what = f"{where}: {SCHEDULES[schedule].title} {spec.label}"
-    if spec.whole:
-        return _whole(value, what, int(spec.low), int(spec.high))
-    return _number(value, what, spec.low, spec.high)
-
-
-# ---------------------------------------------------------------------- schema 1 (migration)
-
-
-def _read_v1(doc: dict[str, Any]) -> AppSettings:
-    """A first-release file: the same choices under the old section names and keys."""
-    tab = _name(doc.get("tab", "regression"), "tab", TABS)
-    lesson = _lesson(doc.get("lesson"))
-    parts = {key: _table(doc.get(key, {}), f"the session's {key} part")
-             for key in ("regression", "classification", "compare", "descent")}
-    regression = _regression_v1(parts["regression"]) if parts["regression"] else RegressionSettings()
-    classification = (_classification_v1(parts["classification"]) if parts["classification"]
-                      else ClassificationSettings())
-    outlier_lab = _compare_v1(parts["compare"])
-    descent_lab = _descent_v1(parts["descent"])
-    return _build("the session", lambda: AppSettings(tab, regression, outlier_lab, classification, descent_lab,
-                                                     lesson))
-
-
-def _v1_optimizer(part: dict[str, Any], where: str) -> OptimizerChoice:
-    name = _name(part.get("optimizer", "gd"), f"{where}: optimizer", tuple(OPTIMIZERS))
-    values = {}
-    if "lr" in part:
-        values = _optimizer_values({"lr": part["lr"]}, name, where)
-    return _build(where, lambda: OptimizerChoice(name, values))
-
-
-def _regression_v1(part: dict[str, Any]) -> RegressionSettings:
-    where = "regression"
-    if "data" not in part:
-        raise SessionError(f"{where}: the data set is missing")
-    data = _regression_data(part["data"], where)
-    kw: dict[str, Any] = {"source": _source(data, part.get("preset"), part.get("noise"), where)}
-    kw["loss"] = _name(part.get("loss"), f"{where}: loss", regression_settings.LOSS_NAMES)
-    if "loss_params" in part:
-        kw["loss_params"] = _loss_params(part["loss_params"], regression_settings.LOSS_NAMES, where, True)
-    for key in ("w", "b"):
-        if key in part:
-            kw[key] = _number(part[key], f"{where}: {key}", -regression_settings.LINE_LIMIT,
-                              regression_settings.LINE_LIMIT)
-    kw["optimizer"] = _v1_optimizer(part, where)
-    if "reduction" in part:
-        kw["reduction"] = _name(part["reduction"], f"{where}: reduction", regression_settings.REDUCTIONS)
-    if part.get("outlier") is not None:
-        row = _index(part["outlier"], f"{where}: outlier")
-        if row >= data.n:
-            raise SessionError(f"{where}: the outlier must be one of the points 0 to {data.n - 1}, not {row}")
-        kw["outlier"] = row
-        base = part.get("outlier_base")
-        kw["outlier_base"] = float(data.y[row]) if base is None else _number(base, f"{where}: outlier_base")
-    elif "outlier_base" in part:
-        kw["outlier_base"] = _number(part["outlier_base"], f"{where}: outlier_base")
-    return _build(where, lambda: RegressionSettings(**kw))
-
-
-def _classification_v1(part: dict[str, Any]) -> ClassificationSettings:
-    where = "classification"
-    if "data" not in part:
-        raise SessionError(f"{where}: the data set is missing")
-    data = _classification_data(part["data"], where)
-    kw: dict[str, Any] = {"source": _source(data, part.get("preset"), part.get("noise"), where)}
-    kw["loss"] = _name(part.get("loss"), f"{where}: loss", classification_settings.LOSS_NAMES)
-    if "loss_params" in part:
-        kw["loss_params"] = _loss_params(part["loss_params"], classification_settings.LOSS_NAMES, where, True)
-    kw["optimizer"] = _v1_optimizer(part, where)
-    theta = tuple(_numbers(part.get("theta", []), f"{where}: theta", MAX_LIST))
-    n = _build(where, lambda: classification_settings.predictor_for(data, kw["loss"]).n_params)
-    kw["theta"] = theta if len(theta) == n else ()  # the first release started such a θ from zeros
-    return _build(where, lambda: ClassificationSettings(**kw))
-
-
-def _compare_v1(part: dict[str, Any]) -> OutlierLabSettings:
-    where = "compare"
-    kw: dict[str, Any] = {}
-    if "shown" in part:
-        kw["shown"] = tuple(_name_list(part["shown"], f"{where}: shown", COMPARED))
-    if part.get("arrows") is not None:
-        kw["arrows"] = _name(part["arrows"], f"{where}: arrows", COMPARED)
-    return _build(where, lambda: OutlierLabSettings(**kw))
-
-
-def _descent_v1(part: dict[str, Any]) -> DescentLabSettings:
-    where = "descent"
-    kw: dict[str, Any] = {}
-    if "shown" in part:
-        kw["racing"] = tuple(_name_list(part["shown"], f"{where}: shown", tuple(OPTIMIZERS)))
-    if "settings" in part:
-        table = _table(part["settings"], f"{where}: settings")
-        choices = {}
-        for name, values in table.items():
-            name = _name(name, f"{where}: settings", tuple(OPTIMIZERS))
-            choices[name] = _build(where, lambda n=name, v=values: OptimizerChoice(
-                n, _optimizer_values(v, n, where)))
-        kw["optimizers"] = choices
-    kw["schedule"] = _name(part.get("schedule", "constant"), f"{where}: schedule", tuple(SCHEDULES))
-    if part.get("schedule_value") is not None:
-        kw["schedule_value"] = _schedule_value(part["schedule_value"], kw["schedule"], where)
-    if part.get("start") is not None:
-        kw["start"] = tuple(_numbers(part["start"], f"{where}: start", 2, length=2))
-    return _build(where, lambda: DescentLabSettings(**kw))
-
-
-# ---------------------------------------------------------------------- the first release's helpers
-
-
-def regression_data(part: dict[str, Any]) -> RegressionData:
-    """The regression data of a (schema-1 style) section ``{"data": {...}}``."""
-    return _regression_data(_table(part, "regression").get("data"), "regression")
-
-
-def classification_data(part: dict[str, Any]) -> ClassificationData:
-    """The classification data of a (schema-1 style) section ``{"data": {...}}``."""
-    return _classification_data(_table(part, "classification").get("data"), "classification")
+def _v1_theta(part: dict[str, Any]) -> Any:
+    """θ as the first release read it: one that does not fit the classifier started from zeros."""
+    theta = part.get("theta", [])
+    try:
+        n = classification_settings.predictor_for(_data(part["data"], "classification"), part["loss"]).n_params
+    except (SessionError, KeyError, TypeError):
+        return theta  # the data or the loss is refused when the document is read
+    return [] if isinstance(theta, list) and len(theta) != n else theta

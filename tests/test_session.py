@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lossdesk.model import make_preset, parse_csv
-from lossdesk.session import SCHEMA_VERSION, SUFFIX, Session, SessionError, session_from_settings
+from lossdesk.session import SCHEMA_VERSION, SUFFIX, Session, SessionError
 from lossdesk.settings import AppSettings, DataSource, OptimizerChoice
 
 DATA = Path(__file__).parent / "data"
@@ -67,7 +67,7 @@ def test_the_default_and_an_edited_session_round_trip(tmp_path):
         path = tmp_path / f"s{SUFFIX}"
         session.save(path)
         assert Session.load(path) == session
-    assert session_from_settings(edited_app()) == Session(edited_app())
+    assert Session(edited_app()) == Session(edited_app())  # equal settings, built apart
     assert Session() != Session(edited_app())
 
 
@@ -264,6 +264,20 @@ def test_deep_nesting():
     refused("[" * 100_000, "JSON")
     refused("[" * 100_000 + "]" * 100_000)
     refused('{"format": "lossdesk-session", "schema_version": 2, "tab": ' + "[" * 5000 + "]" * 5000 + "}")
+
+
+def test_nesting_deeper_than_any_setting_is_refused_naming_the_field():
+    doc = document()
+    doc["regression"]["w"] = [[[[[[[[1.0]]]]]]]]
+    refused_doc(doc, "regression: w", "nested too deeply")
+
+
+def test_a_schema_1_theta_that_does_not_fit_starts_from_zeros():
+    doc = json.loads((DATA / "v1_every_tab.lossdesk").read_text())
+    doc["classification"]["theta"] = [1.0, 2.0]  # the three-class classifier has 9 weights
+    assert Session.from_json(json.dumps(doc)).settings.classification.theta == (0.0,) * 9
+    doc["classification"]["theta"] = "θ"
+    refused_doc(doc, "classification", "weights")
 
 
 def test_a_5000_digit_integer():

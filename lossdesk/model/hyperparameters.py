@@ -32,8 +32,11 @@ class Hyperparameter:
     def check(self, value: object, owner: str) -> float | int:
         """``value`` as a number inside the range, or a ValueError a student can read."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{owner}: {self.label} must be a number, not {value!r}")
-        number = float(value)
+            raise ValueError(f"{owner}: {self.label} must be a number, not {value!r:.40}")
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            number = math.inf if value > 0 else -math.inf
         if not math.isfinite(number) or not self.low <= number <= self.high:
             raise ValueError(f"{owner}: {self.label} must lie between {self.low:g} and {self.high:g}, "
                              f"not {number:g}")

@@ -4,7 +4,9 @@ crash recovery each build one, validate it whole, and hand it to the window in o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from lossdesk.lesson_text import load_lesson
 from lossdesk.settings import checks
 from lossdesk.settings.checks import SettingsError
 from lossdesk.settings.classification import ClassificationSettings
@@ -13,8 +15,17 @@ from lossdesk.settings.outlier_lab import OutlierLabSettings
 from lossdesk.settings.regression import RegressionSettings
 
 TABS = ("regression", "compare", "classification", "descent")
-#: how many steps the guided lesson has at most (a session naming more is damaged)
+#: how many steps the guided lesson has at most (when its file cannot be read)
 MAX_LESSON_STEPS = 100
+
+
+@lru_cache(maxsize=1)
+def lesson_steps() -> int:
+    """How many steps the guided lesson has: a lesson step beyond them is refused."""
+    try:
+        return len(load_lesson().steps)
+    except (OSError, ValueError, KeyError, TypeError):  # the lesson file is the app's problem, not the settings'
+        return MAX_LESSON_STEPS
 
 
 @dataclass(frozen=True)
@@ -33,4 +44,4 @@ class AppSettings:
             if not isinstance(getattr(self, attr), kind):
                 raise SettingsError(f"the {attr.replace('_', ' ')} settings are missing")
         if self.lesson is not None:
-            object.__setattr__(self, "lesson", checks.whole(self.lesson, "the lesson step", 0, MAX_LESSON_STEPS - 1))
+            object.__setattr__(self, "lesson", checks.whole(self.lesson, "the lesson step", 0, lesson_steps() - 1))

@@ -45,9 +45,10 @@ class DescentLabSettings:
         checks.name(self.schedule, "the schedule", tuple(SCHEDULES))
         spec = SCHEDULES[self.schedule].setting
         if spec is None or self.schedule_value is None:
+            if self.schedule_value is not None:  # a schedule without a setting: any number stands for none
+                checks.number(self.schedule_value, f"{SCHEDULES[self.schedule].title}: its setting")
             object.__setattr__(self, "schedule_value", None)
         else:
-            checks.number(self.schedule_value, f"{SCHEDULES[self.schedule].title}: {spec.label}")
             try:
                 object.__setattr__(self, "schedule_value", spec.check(self.schedule_value, SCHEDULES[self.schedule].title))
             except ValueError as exc:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lossdesk.model import OPTIMIZERS, Optimizer, make_optimizer
 from lossdesk.model.optimizers import default_settings, optimizer_settings
-from lossdesk.settings.checks import SettingsError, name, number
+from lossdesk.settings.checks import SettingsError, name
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ class OptimizerChoice:
             raise SettingsError(f"{self.title} has no setting {unknown[0]!r:.40}")
         checked = default_settings(self.name)
         for key, raw in self.values.items():
-            number(raw, f"{self.title}: {specs[key].label}")  # a short message for a non-number
             try:
                 checked[key] = specs[key].check(raw, self.title)
             except ValueError as exc:

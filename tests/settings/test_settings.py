@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from lossdesk.lesson_text import load_lesson
 from lossdesk.model import make_preset, parse_csv
 from lossdesk.settings import (
     AppSettings,
@@ -21,6 +22,7 @@ from lossdesk.settings import (
     SettingsStore,
     changed_fields,
 )
+from lossdesk.settings.data_source import labelled_points, regression_points
 
 
 def refused(make, *words: str) -> str:
@@ -115,6 +117,41 @@ def test_data_sources():
     own = DataSource.own(parse_csv("x,y\n1,2\n", "mine.csv"))
     assert own.own_data and own.noise_level is None
     assert DataSource.from_preset("linear", 1.5).noise_level == 1.5
+
+
+@pytest.mark.parametrize("n_classes", [1, 11, 10**9, 2.5, True, "3", [3]])
+def test_labelled_points_from_plain_values_check_n_classes(n_classes):
+    refused(lambda: labelled_points([[0.0], [1.0]], [0, 1], n_classes), "n_classes")
+    assert labelled_points([[0.0], [1.0]], [0, 1], 3).n_classes == 3
+    assert labelled_points([0.0, 1.0], [0, 1]).n_classes == 2  # None: from the labels
+
+
+@pytest.mark.parametrize("bad", [5, "x", None, [True, 1.0], ["1", 1.0], [[1.0], 2.0], [1.0, None]])
+def test_points_from_plain_values_are_numbers(bad):
+    refused(lambda: regression_points(bad, [1.0, 2.0]), "data x")
+    refused(lambda: regression_points([1.0, 2.0], bad), "data y")
+    refused(lambda: labelled_points(bad, [0, 1]), "data x")
+    refused(lambda: labelled_points([0.0, 1.0], bad), "data labels")
+
+
+def test_points_from_plain_values():
+    refused(lambda: labelled_points([[0.0], [1.0, 2.0]], [0, 1]), "data x", "point 1")
+    refused(lambda: regression_points([1.0], [1.0], name=3), "name")
+    refused(lambda: regression_points([1.0, 2.0], [1.0]), "x has 2 values but y has 1")  # the model's check
+    assert regression_points([1, 2], [3, 4], name="a\nb\x00").name == "a b"
+    assert len(regression_points([1], [2], name="n" * 10_000).name) == 200
+
+
+def test_the_lesson_step_is_one_the_lesson_has():
+    last = len(load_lesson().steps) - 1
+    assert AppSettings(lesson=last).lesson == last
+    refused(lambda: AppSettings(lesson=last + 1), "lesson", str(last))
+
+
+def test_hyperparameters_refuse_huge_and_long_values():
+    refused(lambda: OptimizerChoice("gd", {"lr": 10**400}), "learning rate")
+    refused(lambda: DescentLabSettings(schedule="constant", schedule_value="x" * 500), "Constant")
+    refused(lambda: DescentLabSettings(schedule="constant", schedule_value=math.inf), "Constant")
 
 
 def test_the_descent_lab_and_outlier_lab():
