@@ -223,7 +223,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             app = settings_for_step(app, load_lesson().steps[lesson].setup, lesson)
         except SettingsError as exc:
             raise UsageError(f"lesson step {lesson + 1} cannot be set up: {exc}") from None
-    return LaunchOptions(app, steps, lr if tab == "descent" else None, shot, size, session, gif)
+    return LaunchOptions(app, steps, shot, size, session, gif)
 
 
 def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSettings:

@@ -39,6 +39,15 @@ class DataSource:
                 raise SettingsError("only a preset has a noise level")
             object.__setattr__(self, "noise", number(self.noise, "the noise", 0.0, 100.0))
 
+    def __eq__(self, other: object) -> bool:
+        """Equal points, origin and name (the data set's own equality ignores its name)."""
+        if not isinstance(other, DataSource):
+            return NotImplemented
+        return (self.preset, self.noise, self.data.name) == (other.preset, other.noise, other.data.name) \
+            and self.data == other.data
+
+    __hash__ = None  # type: ignore[assignment]  (a data set is not hashable)
+
     @property
     def own_data(self) -> bool:
         return self.preset is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from lossdesk.model import OPTIMIZERS, SCHEDULES, Schedule, make_schedule
+from lossdesk.model import OPTIMIZERS, SCHEDULES
 from lossdesk.settings import checks
 from lossdesk.settings.checks import SettingsError
 from lossdesk.settings.optimizer import OptimizerChoice
@@ -68,13 +68,6 @@ class DescentLabSettings:
         if spec is None:
             return None
         return spec.default if self.schedule_value is None else self.schedule_value
-
-    def build_schedule(self) -> Schedule | None:
-        spec = SCHEDULES[self.schedule].setting
-        if spec is None:
-            return None
-        value = self.schedule_setting
-        return make_schedule(self.schedule, **{spec.key: int(value) if spec.whole else value})
 
     def with_optimizer_value(self, name: str, key: str, value: float) -> DescentLabSettings:
         optimizers = dict(self.optimizers)

@@ -18,7 +18,6 @@ class LaunchOptions:
 
     settings: AppSettings = field(default_factory=AppSettings)
     steps: int = 0
-    racing_lr: float | None = None
     screenshot: Path | None = None
     size: tuple[int, int] | None = None  # None: fit the screen
     session: Path | None = None  # the file the settings came from, if any

@@ -77,9 +77,10 @@ class RegressionSettings:
 
     # ------------------------------------------------------------------ changing
     def with_source(self, source: DataSource) -> RegressionSettings:
-        """New points; an outlier that no longer exists is forgotten."""
-        outlier = self.outlier if self.outlier is not None and self.outlier < source.data.n else None
-        return replace(self, source=source, outlier=outlier)
+        """New points. The outlier is kept through the user's own edits while its row exists;
+        points a preset drew afresh (another preset or noise) have no outlier to keep."""
+        keep = self.outlier is not None and source.own_data and self.outlier < source.data.n
+        return replace(self, source=source, outlier=self.outlier if keep else None)
 
     def with_loss_param(self, loss: str, key: str, value: float) -> RegressionSettings:
         params = {name: dict(p) for name, p in self.loss_params.items()}

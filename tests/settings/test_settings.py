@@ -216,3 +216,23 @@ def test_data_changes_are_seen_by_value():
     moved = REG.data.with_value(0, "y", 99.0)
     assert store.update(source=REG.source.edited(moved))
     assert seen == [frozenset({"source"})]
+
+
+def test_a_preset_drawn_afresh_forgets_the_outlier_but_own_edits_keep_it():
+    from lossdesk.settings import DataSource, RegressionSettings
+
+    value = RegressionSettings().with_outlier(3)
+    redrawn = value.with_source(DataSource.from_preset("outliers", noise=2.5))
+    assert redrawn.outlier is None
+    edited = value.with_source(value.source.edited(value.data.with_value(0, "y", 9.0)))
+    assert edited.outlier == 3 and edited.outlier_base == value.outlier_base
+
+
+def test_sources_with_the_same_points_but_another_name_differ():
+    from lossdesk.model import parse_csv
+    from lossdesk.settings import DataSource
+
+    a = DataSource.own(parse_csv("x,y\n1,2\n3,4\n", "a.csv"))
+    b = DataSource.own(parse_csv("x,y\n1,2\n3,4\n", "b.csv"))
+    assert a.data == b.data and a != b
+    assert a == DataSource.own(parse_csv("x,y\n1,2\n3,4\n", "a.csv"))
