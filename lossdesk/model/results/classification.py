@@ -28,6 +28,7 @@ import numpy as np
 from lossdesk.model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
 from lossdesk.model.dataset import ClassificationData
 from lossdesk.model.descent import DescentRun
+from lossdesk.model.contours import LinesMemo, SurfaceLines
 from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, sigmoid, softmax
 from lossdesk.model.objective import Objective
 from lossdesk.model.predictors import LinearPredictor
@@ -104,6 +105,7 @@ class ParameterSurface:
     window: SurfaceWindow
     z: np.ndarray
     current: tuple[float, float]
+    lines: SurfaceLines  # colour range and contour lines
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class ClassificationCache:
         self._surface_key: tuple | None = None
         self._surface: np.ndarray | None = None
         self._data: Any = None
+        self.lines = LinesMemo()
 
     def objective(self, data: ClassificationData, loss: str, params: dict[str, float],
                   predictor: LinearPredictor) -> Objective:
@@ -256,7 +259,8 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
         window = hold_window if hold_window is not None and hold_window.contains(theta[i], theta[j]) \
             else surface_window(theta, i, j, run)
         z = cache.surface(objective_for(settings, cache), theta, i, j, window)
-        surface = ParameterSurface((i, j), (names[i], names[j]), window, z, (float(theta[i]), float(theta[j])))
+        surface = ParameterSurface((i, j), (names[i], names[j]), window, z, (float(theta[i]), float(theta[j])),
+                                   cache.lines.lines(window, z))
     return ClassificationResults(
         data=data,
         loss=settings.loss,

@@ -30,6 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
+from lossdesk.model.contours import LinesMemo, SurfaceLines
 from lossdesk.model.dataset import RegressionData
 from lossdesk.model.descent import DescentRun
 from lossdesk.model.objective import Objective, line_objective
@@ -147,6 +148,7 @@ class DescentLabResults:
 
     window: SurfaceWindow  # the (w, b) rectangle the surface covers
     surface: np.ndarray  # the cost on the window's grid, shape (size, size)
+    lines: SurfaceLines  # its colour range and contour lines
     best: tuple[float, float]  # (w, b) with the lowest cost
     best_cost: float
     start: tuple[float, float]  # where every ball started
@@ -232,6 +234,7 @@ class DescentLabCache:
         self._mesh_key: tuple | None = None
         self._mesh: ValleyMesh | None = None
         self._trails: dict[int, _Trail] = {}
+        self.lines = LinesMemo()
 
     @staticmethod
     def _key(data: RegressionData, loss: str, params: dict[str, float]) -> tuple:
@@ -424,7 +427,7 @@ def compute_descent_lab(lab: LabChoices, regression: RegressionChoices, race: Ra
     rows = tuple(StatusRow(r.name, r.status, r.status_text, r.steps, r.cost) for r in racers.values())
     tops = [best_cost] + [float(r.costs[0]) for r in racers.values()]
     return DescentLabResults(
-        window=window, surface=surface, best=best, best_cost=float(best_cost), start=start,
+        window=window, surface=surface, lines=cache.lines.lines(window, surface), best=best, best_cost=float(best_cost), start=start,
         automatic_start=lab.start is None, racers=racers, rows=rows, arrow_scales=(g_scale, v_scale),
         curve_steps=max([10] + [r.steps + 1 for r in racers.values()]),
         curve_top=max(tops), valley=mesh, valley_trails=valley_trails,

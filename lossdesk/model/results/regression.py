@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from lossdesk.model.contours import LinesMemo, SurfaceLines, surface_lines
 from lossdesk.model.dataset import RegressionData
 from lossdesk.model.descent import DescentRun
 from lossdesk.model.losses import get_loss
@@ -74,6 +75,7 @@ class RegressionResults:
     best_cost: float
     window: SurfaceWindow  # the (w, b) rectangle the surface covers
     surface: np.ndarray  # the cost at every (w, b) of the window's grid, shape (size, size)
+    lines: SurfaceLines  # the surface's colour range and contour lines
     path: np.ndarray  # (k + 1, 2): the descent's (w, b) after each step; just (w, b) without a run
     costs: np.ndarray  # (k + 1,): the cost after each step; just the current cost without a run
     run_steps: int | None  # steps taken by the run in progress (None: no run)
@@ -120,6 +122,7 @@ class RegressionCache(SurfaceCache):
         self._best_cost = 0.0
         self._window_key: tuple | None = None
         self._window: SurfaceWindow | None = None
+        self.lines = LinesMemo()
 
     def base_window(self, data: RegressionData, best: tuple[float, float]) -> SurfaceWindow:
         """``surface_window(data, best)``, remembered: it is O(n) and changes only with them."""
@@ -200,6 +203,7 @@ def compute_regression(settings: RegressionChoices, run: DescentRun | None = Non
     return RegressionResults(
         data=data, loss=loss, params=dict(params), reduction=settings.reduction, snapshot=snap,
         best=(float(best[0]), float(best[1])), best_cost=float(best_cost), window=window, surface=surface,
+        lines=cache.lines.lines(window, surface) if isinstance(cache, RegressionCache) else surface_lines(window, surface),
         path=path, costs=costs, run_steps=steps, run_status=status, run_message=message,
         outlier=outlier, outlier_shift=shift,
     )

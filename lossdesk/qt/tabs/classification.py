@@ -330,6 +330,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         menu.addSeparator()
         remove = menu.addAction("Remove point")
         chosen = menu.exec(screen_pos.toPoint())
+        menu.deleteLater()  # one menu per right-click: never let them pile up under the tab
         if chosen is remove:
             self.remove_selected()
         elif chosen in relabel:
@@ -455,7 +456,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         if surface is not None:
             if self._shown.get("surface") is not surface.z or self._shown.get("window") != surface.window:
                 self.surface_view.set_axis_labels(*surface.labels)
-                self.surface_view.show_surface(surface.window, surface.z)
+                self.surface_view.show_surface(surface.window, surface.z, surface.lines)
                 self.surface_view.optimum.setData([], [])
                 self._shown["surface"], self._shown["window"] = surface.z, surface.window
             self.surface_view.show_current(*surface.current)

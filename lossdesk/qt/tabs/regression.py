@@ -271,6 +271,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         remove = menu.addAction("Remove point")
         outlier = menu.addAction("Make this the outlier")
         chosen = menu.exec(screen_pos.toPoint())
+        menu.deleteLater()  # one menu per right-click: never let them pile up under the tab
         if chosen is remove:
             self.remove_selected()
         elif chosen is outlier:
@@ -382,7 +383,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         if last is None or r.data is not last.data:
             self.data_view.set_points(r.data.x, r.data.y, fit_view=refit)
         if last is None or r.surface is not last.surface or r.window != last.window:
-            self.surface_view.show_surface(r.window, r.surface)
+            self.surface_view.show_surface(r.window, r.surface, r.lines)
             self.controls.w.set_range(*r.window.w_range)
             self.controls.b.set_range(*r.window.b_range)
         if last is None or r.best != last.best or r.data is not last.data:

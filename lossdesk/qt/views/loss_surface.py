@@ -1,47 +1,19 @@
 """Loss surface: the cost over (w, b) as a heat map with contour lines.
 
 Marked on it: the current (w, b) as a handle the mouse can drag, the exact optimum,
-and the descent path with a ball at its head. Contour lines come from contourpy and
-are drawn as one NaN-separated curve (one draw call for every level).
+and the descent path with a ball at its head. The colour range and the contour lines
+arrive computed (``lossdesk.model.contours``); all levels are one NaN-separated curve.
 """
 
 from __future__ import annotations
 
-import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 
+from lossdesk.model.contours import SurfaceLines
 from lossdesk.model.results.regression import SurfaceWindow
 from lossdesk.qt import theme
-
-CONTOUR_LEVELS = 12
-
-
-def contour_levels(z: np.ndarray, count: int = CONTOUR_LEVELS) -> np.ndarray:
-    """Levels packed densely near the minimum, where the valley's shape is."""
-    lo, hi = float(z.min()), float(np.percentile(z, 95))
-    if not hi > lo:
-        return np.zeros(0)
-    return lo + (hi - lo) * np.linspace(0.03, 1.0, count) ** 2
-
-
-def contour_path(w_grid: np.ndarray, b_grid: np.ndarray, z: np.ndarray, levels: np.ndarray):
-    """All contour lines as one (x, y) pair of arrays, NaN between separate lines."""
-    if levels.size == 0:
-        return np.zeros(0), np.zeros(0)
-    gen = contourpy.contour_generator(w_grid, b_grid, z.T, line_type="ChunkCombinedNan")
-    parts = []
-    for (chunks,) in gen.multi_lines(levels):
-        for pts in chunks:
-            if pts is not None and len(pts):
-                parts.append(pts)
-                parts.append(np.full((1, 2), np.nan))
-    if not parts:
-        return np.zeros(0), np.zeros(0)
-    xy = np.vstack(parts)
-    return xy[:, 0], xy[:, 1]
-
 
 class SurfacePlot:
     """A cost surface as a heat map with contour lines and a star at the optimum."""
@@ -61,17 +33,16 @@ class SurfacePlot:
         self.window: SurfaceWindow | None = None
         self.z = np.zeros((1, 1))
 
-    def show_surface(self, window: SurfaceWindow, z: np.ndarray) -> None:
-        """Colours run from the minimum to the 95th percentile, so the valley floor shows."""
+    def show_surface(self, window: SurfaceWindow, z: np.ndarray, lines: SurfaceLines) -> None:
+        """The heat map in the lines' colour range, and the contour lines over it."""
         self.z = z
-        lo, hi = float(z.min()), float(np.percentile(z, 95))
-        self.image.setImage(z, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
+        self.image.setImage(z, levels=lines.colour_range, autoLevels=False)
         (w0, w1), (b0, b1) = window.w_range, window.b_range
         self.image.setRect(QRectF(w0, b0, w1 - w0, b1 - b0))
         if window != self.window:
             self.plot.setRange(xRange=(w0, w1), yRange=(b0, b1), padding=0)
             self.window = window
-        self.contours.setData(*contour_path(window.w_grid, window.b_grid, z, contour_levels(z)))
+        self.contours.setData(lines.x, lines.y)
 
 
 class LossSurfaceView(QObject, SurfacePlot):

@@ -40,7 +40,7 @@ class RaceSurfaceView(SurfacePlot):
 
     def draw(self, results: DescentLabResults) -> None:
         if results.surface is not self._surface:
-            self.show_surface(results.window, results.surface)
+            self.show_surface(results.window, results.surface, results.lines)
             self._surface = results.surface
         points = (results.start, results.best)
         if points != self._points:
