@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
                 return False
             self.set_tab("classification")
             self.classification.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
+        self.fit_views()  # every tab that shows these points frames them
         self.show_status(f"Opened {path.name}: {data.n} points.", "info")
         return True
 

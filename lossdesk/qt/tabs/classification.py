@@ -29,6 +29,7 @@ from lossdesk.model.results.classification import (
     ClassificationCache,
     ClassificationResults,
     compute_classification,
+    data_region,
     objective_for,
 )
 from lossdesk.model.results.regression import GRADIENT_TOL, MAX_RUN_STEPS
@@ -359,7 +360,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.settings_changed(frozenset({"theta"}))  # the handle goes back to the θ the settings hold
 
     def refit_views(self) -> None:
-        self.data_view.fit_range(self.results().region)
+        """Frame the data (cheap: the region depends on the points alone, no surface is computed)."""
+        self.data_view.fit_range(data_region(self.store.value.data))
 
     def data_problem(self, data) -> str | None:
         """Why these points cannot be opened under the current loss (None: they can)."""

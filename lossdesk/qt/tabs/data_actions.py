@@ -63,7 +63,7 @@ class DataTabActions:
     def load_preset(self, name: str, noise: float | None = None) -> None:
         """The preset's points (one undo step), the model at its start, the views fitted."""
         self.descent.set_playing(False)
-        ok = write(self.show_message, lambda: self._apply_whole(
+        ok = write(self.show_message, lambda: self.history.apply(
             at_start(self.store.value.with_source(DataSource.from_preset(name, noise))), f"Load preset {name}"),
             self.show_origin)
         if ok:
@@ -72,17 +72,10 @@ class DataTabActions:
     def load_data(self, data: Dataset, text: str) -> None:
         """The user's own points (one undo step), the model at its start, the views fitted."""
         self.descent.set_playing(False)
-        ok = write(self.show_message, lambda: self._apply_whole(
+        ok = write(self.show_message, lambda: self.history.apply(
             at_start(self.store.value.with_source(DataSource.own(data))), text), self.show_origin)
         if ok:
             self.refit_views()
-
-    def _apply_whole(self, value: Any, text: str) -> None:
-        """The data part as one undo step, and the rest of ``value`` (the model at its start) too:
-        an undo step holds only the data, so the other fields are set after it."""
-        self.history.apply(value, text)
-        if self.store.value != value:
-            self.store.set(value)
 
     def remove_selected(self) -> None:
         row = self.marks.selected
