@@ -63,3 +63,15 @@ def memory_cap():
         yield cap
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests (``@pytest.mark.slow``) run only when asked: ``-m slow`` or LOSSDESK_SLOW=1."""
+    import pytest  # noqa: PLC0415
+
+    if "slow" in (config.getoption("markexpr") or "") or os.environ.get("LOSSDESK_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow or LOSSDESK_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

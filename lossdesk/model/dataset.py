@@ -338,6 +338,7 @@ def make_preset(name: str, noise: float | None = None, seed: int = 0) -> Dataset
     level = preset.default_noise if noise is None else float(noise)
     if not (math.isfinite(level) and level >= 0):
         raise DatasetError(f"noise must be a number ≥ 0, not {noise!r}")
+    level += 0.0  # -0.0 becomes 0.0: numpy refuses a scale with a minus sign ("scale < 0")
     return preset.make(np.random.default_rng(seed), level)
 
 
