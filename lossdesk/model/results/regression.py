@@ -24,6 +24,7 @@ from lossdesk.model.dataset import RegressionData
 from lossdesk.model.descent import DescentRun
 from lossdesk.model.losses import get_loss
 from lossdesk.model.objective import line_objective
+from lossdesk.model.results.runs import MAX_RUN_STEPS
 from lossdesk.model.snapshot import RegressionSnapshot, SurfaceCache, SurfaceWindow, regression_snapshot
 from lossdesk.model.surface import line_surface_window
 
@@ -42,7 +43,6 @@ __all__ = [
 
 SURFACE_SIZE = 128
 #: a run stops here even if it has neither converged nor diverged
-MAX_RUN_STEPS = 100_000
 #: the descent's convergence test (gradient norm relative to 1 + |C|)
 GRADIENT_TOL = 1e-8
 

@@ -32,7 +32,8 @@ from lossdesk.model.results.classification import (
     data_region,
     objective_for,
 )
-from lossdesk.model.results.regression import GRADIENT_TOL, MAX_RUN_STEPS
+from lossdesk.model.results.regression import GRADIENT_TOL
+from lossdesk.model.results.runs import advance_run, run_news
 from lossdesk.model.snapshot import SurfaceWindow
 from lossdesk.qt.controls.binding import (
     show_choice,
@@ -238,28 +239,14 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         run = self._ensure_run()
         if run.status == "diverged":
             return run.status
-        run.advance(k)
-        if run.status == "running" and run.steps >= MAX_RUN_STEPS:
-            run.status = "max_steps"
-        self._keep_within_limits(run)
+        was = run.status
+        status = advance_run(run, k, LINE_LIMIT)
         if not self.store.update(theta=tuple(float(v) for v in run.theta)):
             self.settings_changed(frozenset({"run"}))  # θ stayed (the run ended): the path still changed
-        if run.status == "diverged":
-            lr = self.store.value.optimizer.lr
-            self.show_message(f"Diverged at step {run.diverged_at}: the learning rate {lr:g} is too large for "
-                              "this loss and data. The classifier stays at the last good step; lower the rate "
-                              "and press Reset.", "error")
-        elif run.status == "converged":
-            self.show_message(f"Converged after {run.steps} steps.", "info")
-        return run.status
-
-    @staticmethod
-    def _keep_within_limits(run: DescentRun) -> None:
-        """A weight past what the settings hold is divergence too: the run ends at the last step within."""
-        bad = [i for i, t in enumerate(run.thetas) if not np.all(np.abs(t) <= LINE_LIMIT)]
-        if bad:
-            del run.thetas[bad[0]:], run.costs[bad[0]:], run.gradients[bad[0]:]
-            run.status, run.diverged_at = "diverged", bad[0]
+        news = run_news(run, self.store.value.optimizer.lr, "classifier")
+        if news is not None and status != was:
+            self.show_message(*news)
+        return status
 
     def reset_run(self) -> None:
         """θ back to where the run started (no run: the classifier's start) and the run cleared."""

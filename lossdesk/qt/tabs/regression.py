@@ -10,11 +10,11 @@ optimizer or the line change under it.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
 
 from lossdesk.model import DescentRun
+from lossdesk.model.results.runs import advance_run, run_news
 from lossdesk.model.results.regression import (
     MAX_RUN_STEPS,
     SURFACE_SIZE,
@@ -39,7 +39,7 @@ from lossdesk.qt.views.loss_surface import LossSurfaceView
 from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.residual_histogram import ResidualHistogramView
-from lossdesk.settings import RegressionSettings, SettingsError, SettingsStore, changed_fields
+from lossdesk.settings import RegressionSettings, SettingsStore, changed_fields
 from lossdesk.settings.regression import LINE_LIMIT
 from lossdesk.settings.selection import PointMarks
 
@@ -290,51 +290,22 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
     def advance(self, k: int) -> str:
         """Take k descent steps from the current line, write (w, b) back, return the run's status."""
         run = self.run
-        if run is not None and run.status == "diverged":
-            self._say_diverged(run)
-            return run.status
-        if run is None or not run.running:
+        if run is None or run.status not in ("running", "diverged"):
             run = start_run(self.store.value)
         self.run = run
         was = run.status
-        run.advance(max(0, min(int(k), MAX_RUN_STEPS - run.steps)))
-        if run.running and run.steps >= MAX_RUN_STEPS:
-            run.status = "max_steps"
+        status = advance_run(run, k, LINE_LIMIT)
         self._write_back(run)
-        if run.status != was:
-            if run.status == "diverged":
-                self._say_diverged(run)
-            elif run.status == "converged":
-                self.show_message(f"Converged after {run.steps} steps.", "info")
-            elif run.status == "max_steps":
-                self.show_message(f"Stopped after {run.steps} steps without settling; press Play to go on.",
-                                  "info")
-        return run.status
+        news = run_news(run, self.store.value.optimizer.lr, "line")
+        if news is not None and (status != was or status == "diverged"):  # a diverged run says so again
+            self.show_message(*news)
+        return status
 
     def _write_back(self, run: DescentRun) -> None:
-        """Put the line where the run is (recomputing once); a run that left the lines a
-        student can look at counts as diverged at its last step inside them."""
-        def inside(theta: np.ndarray) -> bool:
-            return bool(np.all(np.abs(theta) <= LINE_LIMIT))
-
-        if not inside(run.thetas[-1]):
-            last = next((i for i in range(len(run.thetas) - 1, -1, -1) if inside(run.thetas[i])), 0)
-            del run.thetas[last + 1:], run.costs[last + 1:], run.gradients[last + 1:]
-            run.status, run.diverged_at = "diverged", last + 1
+        """Put the line where the run is (recomputing once)."""
         w, b = (float(t) for t in run.thetas[-1])
-        try:
-            changed = self.store.update(w=w, b=b)
-        except SettingsError as exc:  # pragma: no cover - the limits are checked above
-            self.show_message(str(exc), "error")
-            return
-        if not changed:  # the line stayed, but the path and the curve still moved on
+        if not self.store.update(w=w, b=b):  # the line stayed, but the path and the curve still moved on
             self.settings_changed(frozenset({"run"}))
-
-    def _say_diverged(self, run: DescentRun) -> None:
-        lr = self.store.value.optimizer.lr
-        self.show_message(
-            f"Diverged at step {run.diverged_at}: a learning rate of {lr:g} is too large for this loss "
-            "and data. The line stays at its last good step; lower the rate and press Reset.", "error")
 
     def reset_run(self) -> None:
         """Forget the run and put the line back at the start, ŷ = 0·x + 0."""
