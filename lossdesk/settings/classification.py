@@ -107,6 +107,10 @@ class ClassificationSettings:
     def with_source(self, source: DataSource) -> ClassificationSettings:
         return replace(self, source=source, **self._refitted(source, self.loss))
 
+    def without_point(self, row: int) -> ClassificationSettings:
+        """Point ``row`` removed (the data become the user's own)."""
+        return self.with_source(self.source.edited(self.data.without(row)))
+
     def with_loss(self, loss: str) -> ClassificationSettings:
         checks.name(loss, "the classification loss", LOSS_NAMES)
         return replace(self, loss=loss, **self._refitted(self.source, loss))

@@ -82,6 +82,16 @@ class RegressionSettings:
         keep = self.outlier is not None and source.own_data and self.outlier < source.data.n
         return replace(self, source=source, outlier=self.outlier if keep else None)
 
+    def without_point(self, row: int) -> RegressionSettings:
+        """Point ``row`` removed (the data become the user's own); the outlier keeps pointing at
+        its own point, and is forgotten if it was the one removed."""
+        value = self.with_source(self.source.edited(self.data.without(row)))
+        if self.outlier == row:
+            return replace(value, outlier=None, outlier_base=0.0)
+        if self.outlier is not None and self.outlier > row:
+            return replace(value, outlier=self.outlier - 1)
+        return value
+
     def with_loss_param(self, loss: str, key: str, value: float) -> RegressionSettings:
         params = {name: dict(p) for name, p in self.loss_params.items()}
         params.setdefault(loss, {})[key] = value

@@ -65,17 +65,6 @@ def with_outlier_shift(r: reg_settings.RegressionSettings, shift: float) -> reg_
     return r.with_source(r.source.edited(moved))
 
 
-def without_row(value: Any, row: int) -> Any:
-    new = value.with_source(value.source.edited(value.data.without(row)))
-    outlier = getattr(value, "outlier", None)
-    if outlier is not None:
-        if outlier == row:
-            new = replace(new, outlier=None, outlier_base=0.0)
-        elif outlier > row:
-            new = replace(new, outlier=outlier - 1)
-    return new
-
-
 def csv_text(points: list[tuple[float, float]]) -> str:
     return "x,y\n" + "".join(f"{x!r},{y!r}\n" for x, y in points)
 
@@ -173,7 +162,7 @@ class SettingsMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.app.regression.data.n > 1)
     @rule(where=fractions)
     def delete_point(self, where: float) -> None:
-        self._data_edit("regression", without_row(self.reg, int(where * self.reg.data.n)))
+        self._data_edit("regression", self.reg.without_point(int(where * self.reg.data.n)))
 
     @rule()
     def add_outlier(self) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dataclasses import replace
 from typing import Any
 
 from lossdesk.model import DatasetError, RegressionData
@@ -56,18 +55,6 @@ def default_new_point(settings: Any) -> dict[str, float]:
     values = {name: float(data.column(name).mean()) for name in data.column_names if name != "label"}
     values["label"] = float(getattr(settings, "add_label", 0))
     return values
-
-
-def without_row(settings: Any, row: int) -> Any:
-    """The settings with point ``row`` removed; an outlier after it keeps pointing at its point."""
-    value = settings.with_source(settings.source.edited(settings.data.without(row)))
-    outlier = getattr(settings, "outlier", None)
-    if outlier is not None:
-        if outlier == row:
-            value = replace(value, outlier=None, outlier_base=0.0)
-        elif outlier > row:
-            value = replace(value, outlier=outlier - 1)
-    return value
 
 
 class DatasetTableModel(QAbstractTableModel):
@@ -209,7 +196,7 @@ class DatasetEditor(QWidget):
             self.show_message("Select a point first, then delete it.")
             return
         try:
-            self.history.apply(without_row(self.store.value, row), "Remove point")
+            self.history.apply(self.store.value.without_point(row), "Remove point")
         except ValueError as exc:
             self.show_message(str(exc))
             return

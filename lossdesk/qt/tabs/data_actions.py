@@ -16,7 +16,6 @@ from PySide6.QtGui import QStandardItemModel
 
 from lossdesk.model import PRESETS, Dataset
 from lossdesk.qt.controls.binding import show_enabled, show_number, write
-from lossdesk.qt.controls.dataset_table import without_row
 from lossdesk.qt.controls.float_slider import bind_live_slider, signals_blocked
 from lossdesk.settings import DataSource
 
@@ -83,7 +82,7 @@ class DataTabActions:
             self.show_message("Select a point first: click it in the plot or the table.", "warning")
             return
         try:
-            self.history.apply(without_row(self.store.value, row), "Remove point")
+            self.history.apply(self.store.value.without_point(row), "Remove point")
         except ValueError as exc:
             self.show_message(str(exc), "warning")
             return
