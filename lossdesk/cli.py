@@ -18,7 +18,7 @@ from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_prese
 from lossdesk.model.dataset import DEFAULT_PRESET
 from lossdesk.settings import AppSettings, DataSource, OptimizerChoice, SettingsError
 from lossdesk.settings.app import TABS as APP_TABS
-from lossdesk.settings.launch import DEFAULT_SIZE, MAX_STEPS, LaunchOptions
+from lossdesk.settings.launch import FONT_SCALES, MAX_STEPS, LaunchOptions
 from lossdesk.settings.lesson import settings_for_step
 
 TABS = APP_TABS
@@ -58,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "for labelled data and classification losses)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the window to a PNG and exit (works without a display)")
-    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768 (default: fit the screen)")
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="light or dark colours (default: the theme chosen last)")
+    p.add_argument("--font-scale", metavar="X", default=None,
+                   help=f"text size, {FONT_SCALES[0]:g} to {FONT_SCALES[1]:g} times the normal size")
     p.add_argument("--lesson", metavar="N", help="open the guided lesson at step N (1 = the first)")
     p.add_argument("--session", metavar="FILE.lossdesk", help="open a saved session")
     p.add_argument("--export-gif", metavar="OUT.gif",
@@ -159,7 +163,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
     if not 0 <= steps <= MAX_STEPS:
         raise UsageError(f"--steps must be between 0 and {MAX_STEPS}")
 
-    size = DEFAULT_SIZE
+    size = None
     if args.size:
         w, sep, h = args.size.lower().partition("x")
         try:
@@ -168,6 +172,16 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             raise UsageError(f"--size takes WIDTHxHEIGHT such as 1366x768, not {args.size!r}") from None
         if not (320 <= size[0] <= 8192 and 240 <= size[1] <= 8192):
             raise UsageError("--size must be between 320x240 and 8192x8192")
+
+    font_scale = None
+    if args.font_scale is not None:
+        try:
+            font_scale = float(args.font_scale)
+        except ValueError:
+            raise UsageError(f"--font-scale must be a number, not {args.font_scale!r}") from None
+        if not FONT_SCALES[0] <= font_scale <= FONT_SCALES[1]:
+            raise UsageError(f"--font-scale must be between {FONT_SCALES[0]:g} and {FONT_SCALES[1]:g}")
+    dark = None if args.theme is None else args.theme == "dark"
 
     shot = None
     if args.screenshot:
@@ -223,7 +237,7 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             app = settings_for_step(app, load_lesson().steps[lesson].setup, lesson)
         except SettingsError as exc:
             raise UsageError(f"lesson step {lesson + 1} cannot be set up: {exc}") from None
-    return LaunchOptions(app, steps, shot, size, session, gif)
+    return LaunchOptions(app, steps, shot, size, session, gif, dark=dark, font_scale=font_scale)
 
 
 def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSettings:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import os
 import sys
 
-from lossdesk.settings.launch import DEFAULT_SIZE, LaunchOptions
+from lossdesk.settings.launch import LaunchOptions
 
 
 def _needs_offscreen(options: LaunchOptions) -> bool:
@@ -25,7 +25,14 @@ def build_window(options: LaunchOptions):
     from lossdesk.qt.main_window import MainWindow  # noqa: PLC0415
 
     window = MainWindow(options.settings)
-    window.resize(*(options.size or DEFAULT_SIZE))
+    if options.dark is not None:
+        window.set_dark(options.dark, remember=False)
+    if options.font_scale is not None:
+        window.set_font_scale(options.font_scale, remember=False)
+    if options.size is not None:
+        window.resize(*options.size)
+    else:
+        window.fit_screen()
     if options.session is not None:
         window.session_path = options.session
         window.remember_recent(options.session)

@@ -41,6 +41,7 @@ from lossdesk.session import SUFFIX, Session, SessionError
 from lossdesk.settings import AppSettings, SettingsStore
 from lossdesk.settings.classification import LOSS_NAMES as CLASSIFICATION_LOSSES
 from lossdesk.settings.regression import LOSS_NAMES as REGRESSION_LOSSES
+from lossdesk.settings.launch import MIN_SIZE
 from lossdesk.settings.selection import PointMarks
 
 TAB_ORDER = ("regression", "compare", "classification", "descent")
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.base_font_size = QApplication.instance().font().pointSizeF()
         self.font_scale = 1.0
         self.dark = False
+        self._restored_geometry = False
         self.recovery = RecoveryFile()
         self.autosaver = Autosaver(self)
         self.key_guard = KeepKeysInLists(self)
@@ -559,15 +561,32 @@ class MainWindow(QMainWindow):
                          f"{where}.", "warning")
 
     # ------------------------------------------------------------------ presenting
-    def set_font_scale(self, scale: float) -> None:
+    def set_font_scale(self, scale: float, remember: bool = True) -> None:
+        """Scale all text; the window keeps its size (the layouts make room inside it)."""
+        size = self.size()
         self.font_scale = theme.apply_font_scale(self, self.base_font_size, scale)
-        self.settings.setValue("font_scale", self.font_scale)
+        if self.isVisible():
+            self.resize(size)
+        if remember:
+            self.settings.setValue("font_scale", self.font_scale)
 
-    def set_dark(self, dark: bool) -> None:
+    def set_dark(self, dark: bool, remember: bool = True) -> None:
         self.dark = bool(dark)
         self.dark_action.setChecked(self.dark)
         theme.apply_theme(self, self.dark)
-        self.settings.setValue("dark", self.dark)
+        if remember:
+            self.settings.setValue("dark", self.dark)
+
+    def fit_screen(self) -> None:
+        """Open at the last size if it still fits, else at most of the screen, centred on it."""
+        screen = self.screen().availableGeometry()
+        if self._restored_geometry and screen.contains(self.frameGeometry()):
+            return
+        w = max(min(int(screen.width() * 0.9), 1920), min(MIN_SIZE[0], screen.width()))
+        h = max(min(int(screen.height() * 0.9), 1200), min(MIN_SIZE[1], screen.height()))
+        w, h = min(w, screen.width()), min(h, screen.height())
+        self.resize(w, h)
+        self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -575,8 +594,7 @@ class MainWindow(QMainWindow):
     def restore_preferences(self) -> None:
         self._fill_recent_menu()
         geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self._restored_geometry = geometry is not None and bool(self.restoreGeometry(geometry))
         scale = float(self.settings.value("font_scale", 1.0) or 1.0)
         if scale != 1.0:
             self.set_font_scale(scale)

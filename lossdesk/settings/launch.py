@@ -8,6 +8,10 @@ from pathlib import Path
 from lossdesk.settings.app import AppSettings
 
 DEFAULT_SIZE = (1366, 768)
+#: the smallest window every tab is laid out for (a 1024-wide projector)
+MIN_SIZE = (1024, 640)
+#: the text sizes a start may ask for (1 = the system's size)
+FONT_SCALES = (0.75, 2.0)
 #: the most descent steps one start may run before showing the window (as the GUI caps runs)
 MAX_STEPS = 100_000
 
@@ -23,6 +27,8 @@ class LaunchOptions:
     session: Path | None = None  # the file the settings came from, if any
     export_gif: Path | None = None
     open_file: Path | None = None  # a file named without an option, opened as the user would
+    dark: bool | None = None  # None: the theme the user chose last
+    font_scale: float | None = None  # None: the text size the user chose last
 
     @property
     def tab(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 
 def _row(widgets: Sequence[QWidget], sizes: Sequence[int] | None = None) -> QSplitter:
@@ -16,6 +16,26 @@ def _row(widgets: Sequence[QWidget], sizes: Sequence[int] | None = None) -> QSpl
     if sizes:
         row.setSizes(list(sizes))
     return row
+
+
+class SideColumn(QScrollArea):
+    """The controls column: it scrolls up and down rather than make the window taller
+    (larger text or a 640-px screen), and never scrolls sideways."""
+
+    def __init__(self, side: QWidget) -> None:
+        super().__init__()
+        self.setWidget(side)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(side.minimumWidth())
+        self.setMaximumWidth(side.maximumWidth())
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt naming)
+        hint = super().minimumSizeHint()
+        inner = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        hint.setWidth(max(self.widget().minimumWidth(), min(inner, self.widget().maximumWidth())))
+        return hint
 
 
 def lay_out_tab(tab: QWidget, side: QWidget, top: Sequence[QWidget], bottom: Sequence[QWidget],
@@ -32,7 +52,8 @@ def lay_out_tab(tab: QWidget, side: QWidget, top: Sequence[QWidget], bottom: Seq
     for widget in header:
         column.addWidget(widget)
     column.addWidget(rows, 1)
-    split = _row([side, right], [side_width, 1366 - side_width])
+    split = _row([SideColumn(side), right], [side_width, 1366 - side_width])
+    split.setChildrenCollapsible(False)
     split.setStretchFactor(1, 1)
     layout = QVBoxLayout(tab)
     layout.setContentsMargins(4, 4, 4, 4)

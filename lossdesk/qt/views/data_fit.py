@@ -117,7 +117,7 @@ class DataFitView:
         for item in (self.outlier, self.highlight, self.selection):
             item.setZValue(10)
             self.plot.addItem(item)
-        legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        legend = theme.add_legend(self.plot, offset=(6, 6))
         legend.addItem(self.line, "current line ŷ = w·x + b")
         legend.addItem(self.best_line, "best line for this loss")
         self._x = np.zeros(0)

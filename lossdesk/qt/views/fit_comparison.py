@@ -21,7 +21,7 @@ class FitComparisonView:
     def __init__(self) -> None:
         self.widget = theme.plot_widget("x", "y")
         self.plot = self.widget.getPlotItem()
-        self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        self.legend = theme.add_legend(self.plot, offset=(6, 6))
         self.lines: dict[str, pg.PlotCurveItem] = {}
         for name, colour in theme.LOSS_COLOURS.items():
             line = pg.PlotCurveItem(pen=theme.pen(colour, 2.5))

@@ -5,6 +5,93 @@ from __future__ import annotations
 from PySide6.QtCore import QMetaMethod, QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from superqt import QElidingLabel
+
+
+class HeaderLabel(QElidingLabel):
+    """A header's text: cut with "…" when the panel is narrow, the whole text in its tooltip.
+
+    Plain text only (eliding measures characters); ``bold`` for a title.
+    """
+
+    def __init__(self, text: str = "", tooltip: str = "", bold: bool = False) -> None:
+        super().__init__(text)
+        self._about = tooltip
+        if bold:
+            font = self.font()
+            font.setBold(True)
+            self.setFont(font)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._tip()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        if text == self.text():
+            return
+        super().setText(text)
+        self._tip()
+
+    def _tip(self) -> None:
+        text = self.text()
+        self.setToolTip(f"<b>{text}</b><br>{self._about}" if self._about and text else (self._about or text))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — a font change (larger text) keeps the bold
+        bold = self.font().bold()
+        super().changeEvent(event)
+        if bold != self.font().bold():
+            font = self.font()
+            font.setBold(bold)
+            self.setFont(font)
+
+
+#: what separates the parts of a readout ("n = 26   cost = 13.18")
+READOUT_GAP = "   "
+
+
+class ReadoutLabel(QLabel):
+    """Live numbers beside a title. When the panel is narrow it drops whole parts from the
+    left ("n = 26" before "cost = 13.18"), so a number is shown whole or not at all; the
+    tooltip always holds every part."""
+
+    def __init__(self, tooltip: str = "") -> None:
+        super().__init__("")
+        self._about = tooltip
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setToolTip(tooltip)
+
+    def text(self) -> str:
+        """The whole readout (``shown_text`` is what fits)."""
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        if text == self._full:
+            return
+        self._full = text
+        self.setToolTip(f"{text}\n{self._about}".strip() if text else self._about)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — a new font measures anew
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        parts = [p for p in self._full.split(READOUT_GAP) if p.strip()]
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        while parts and metrics.horizontalAdvance(READOUT_GAP.join(parts)) > room:
+            parts.pop(0)
+        shown = READOUT_GAP.join(parts)
+        if shown != super().text():
+            super().setText(shown)
 
 
 class ViewPanel(QFrame):
@@ -15,18 +102,16 @@ class ViewPanel(QFrame):
     def __init__(self, title: str, body: QWidget, tooltip: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(f"<b>{title}</b>")
-        self.title.setToolTip(tooltip)
+        # Title and readout share the row and both elide ("…", whole text in the tooltip)
+        # rather than overlap or show half a number. The readout never asks for more room:
+        # its text changes every frame, and a label that grew would re-divide the splitters.
+        self.title = HeaderLabel(title, tooltip, bold=True)
+        self.title.setElideMode(Qt.TextElideMode.ElideRight)
         self.header = QHBoxLayout()
         self.header.setContentsMargins(4, 2, 4, 0)
-        self.header.addWidget(self.title)
+        self.header.addWidget(self.title, 1)
         self.header.addSpacing(10)
-        # The readout takes what room is left and never asks for more: its text changes
-        # every frame, and a label that grows would re-divide the splitters each time.
-        self.readout = QLabel("")
-        self.readout.setToolTip(tooltip)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.readout = ReadoutLabel(tooltip)
         self.header.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

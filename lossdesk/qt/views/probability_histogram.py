@@ -19,7 +19,7 @@ class ProbabilityHistogramView:
         self.widget = theme.plot_widget("predicted P(class 1)", "points")
         self.plot = self.widget.getPlotItem()
         self.curves: list[pg.PlotCurveItem] = []
-        self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.legend = theme.add_legend(self.plot, offset=(-4, 4))
         self._legend_k = 0
 
     def show(self, snap: ClassifierSnapshot) -> None:

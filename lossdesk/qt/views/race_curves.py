@@ -13,7 +13,7 @@ class RaceCurvesView:
     def __init__(self) -> None:
         self.widget = theme.plot_widget("step", "cost")
         self.plot = self.widget.getPlotItem()
-        self.legend = self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=(255, 255, 255, 200))
+        self.legend = theme.add_legend(self.plot, offset=(-4, 4))
         self.curves: dict[str, pg.PlotCurveItem] = {}
         for name, colour in theme.OPTIMIZER_COLOURS.items():
             self.curves[name] = pg.PlotCurveItem(pen=theme.pen(colour, 2))
