@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -595,11 +596,13 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         geometry = self.settings.value("geometry")
         self._restored_geometry = geometry is not None and bool(self.restoreGeometry(geometry))
-        scale = float(self.settings.value("font_scale", 1.0) or 1.0)
-        if scale != 1.0:
-            self.set_font_scale(scale)
-        if str(self.settings.value("dark", "false")).lower() == "true":
-            self.set_dark(True)
+        try:
+            scale = float(self.settings.value("font_scale", 1.0) or 1.0)
+        except (TypeError, ValueError):  # a damaged preferences file
+            scale = 1.0
+        # Always applied: the look is shared by every window of this process.
+        self.set_font_scale(scale if np.isfinite(scale) else 1.0, remember=False)
+        self.set_dark(str(self.settings.value("dark", "false")).lower() == "true", remember=False)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.confirm_close and self.has_unsaved_changes():

@@ -15,8 +15,8 @@ class HeaderLabel(QElidingLabel):
     """
 
     def __init__(self, text: str = "", tooltip: str = "", bold: bool = False) -> None:
-        super().__init__(text)
         self._about = tooltip
+        super().__init__(text)
         if bold:
             font = self.font()
             font.setBold(True)
@@ -32,6 +32,8 @@ class HeaderLabel(QElidingLabel):
 
     def _tip(self) -> None:
         text = self.text()
+        if not hasattr(self, "_about"):
+            return
         self.setToolTip(f"<b>{text}</b><br>{self._about}" if self._about and text else (self._about or text))
 
     def changeEvent(self, event) -> None:  # noqa: N802 — a font change (larger text) keeps the bold
