@@ -1,7 +1,13 @@
-"""Shared test set-up: Qt runs offscreen, so the suite needs no display.
+"""Shared test set-up: every run is hermetic, offscreen and in a home of its own.
 
 Offscreen is forced even where a display exists, so a run on a desktop behaves as in CI
-and never opens windows on the user's screen.
+and never opens windows on the user's screen: the desktop's Qt variables (``QT_QPA_PLATFORM=xcb``,
+a platform theme, a style, a scale factor, a font DPI, plugin paths, logging rules, fatal
+warnings …) are dropped, and ``DISPLAY``/``WAYLAND_DISPLAY`` too, so neither Qt nor a
+subprocess of a test can reach the screen. ``HOME`` and the XDG folders point into a
+temporary folder of this run's own: preferences (QSettings), autosaves, recovery files and
+Qt's test-mode folder (``~/.qttest``) never touch the user's files, and two runs side by
+side never meet.
 """
 
 import atexit
@@ -9,15 +15,22 @@ import os
 import shutil
 import tempfile
 
+#: variables of the user's desktop that change how Qt draws, lays out or reports
+_DESKTOP_ONLY = ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET", "PYTEST_QT_API")
+for _var in list(os.environ):
+    if _var.startswith(("QT_", "QML_", "QSG_")) or _var in _DESKTOP_ONLY:
+        del os.environ[_var]
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QT_API"] = "pyside6"
 os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
 
 # Preferences, autosaves and recovery files go to a home of this run's own, so the
 # user's files never change a result and two runs side by side never meet.
 _HOME = tempfile.mkdtemp(prefix="lossdesk-tests-")
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+os.environ["HOME"] = _HOME
 for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                   ("XDG_RUNTIME_DIR", "runtime")):
+                   ("XDG_STATE_HOME", "state"), ("XDG_RUNTIME_DIR", "runtime")):
     os.environ[_var] = os.path.join(_HOME, _sub)
     os.makedirs(os.environ[_var], mode=0o700, exist_ok=True)
 

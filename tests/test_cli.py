@@ -136,7 +136,7 @@ def test_lesson_screenshot_shows_the_lesson_panel(tmp_path):
     from PySide6.QtGui import QImage
 
     out = tmp_path / "lesson.png"
-    result = run_cli(["--lesson", "2", "--screenshot", str(out)], tmp_path)
+    result = run_cli(["--lesson", "2", "--size", "1366x768", "--screenshot", str(out)], tmp_path)
     assert result.returncode == 0, result.stderr
     assert QImage(str(out)).width() == 1366
 

@@ -70,6 +70,9 @@ def install_error_hook(window) -> None:
 def run(options: LaunchOptions) -> int:
     if _needs_offscreen(options):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from lossdesk.qt.messages import install_message_filter  # noqa: PLC0415
+
+    install_message_filter()  # drop Qt's offscreen "propagateSizeHints()" line, pass on the rest
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from lossdesk.qt.theme import configure_pyqtgraph  # noqa: PLC0415

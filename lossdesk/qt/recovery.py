@@ -9,6 +9,7 @@ file that cannot be used is renamed aside (kept for the user) and never offered 
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +24,17 @@ DAMAGED = ".unusable"
 
 
 def recovery_folder() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    """The application's data folder, asked of Qt at the moment of asking.
+
+    It follows ``XDG_DATA_HOME`` (and ``HOME``) and QStandardPaths' test mode, so a test
+    run's temporary home holds its recovery files. Where Qt knows no such folder (no home
+    at all), a per-user folder in the temporary directory, never the current directory.
+    """
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if found:
+        return Path(found)
+    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
+    return Path(tempfile.gettempdir()) / f"lossdesk-{user}"
 
 
 def _alive(pid: int) -> bool:
@@ -57,15 +68,21 @@ class RecoveryFile:
         (path or self.path).unlink(missing_ok=True)
 
     def orphans(self) -> list[Path]:
-        """Recovery files whose process has ended, newest first."""
+        """Recovery files whose process has ended, newest first.
+
+        A file another lossdesk removes while this one looks (it restored or discarded
+        it) is simply not in the list.
+        """
         found = []
         for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
             number = path.name[len(PREFIX):-len(SUFFIX)]
-            if number.isdigit() and not _alive(int(number)):
-                found.append(path)
-            elif not number.isdigit():
-                found.append(path)
-        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+            if number.isdigit() and _alive(int(number)):
+                continue
+            try:
+                found.append((path.stat().st_mtime, path))
+            except OSError:  # gone meanwhile
+                continue
+        return [path for _, path in sorted(found, key=lambda item: item[0], reverse=True)]
 
     def pending(self) -> tuple[Path, Session | None, str | None] | None:
         """The newest orphaned recovery file: (path, session, None), or (path, None, why it is unusable)."""
@@ -73,6 +90,8 @@ class RecoveryFile:
             try:
                 return path, Session.load(path), None
             except SessionError as exc:
+                if not path.exists():  # another lossdesk took it meanwhile
+                    continue
                 return path, None, str(exc)
         return None
 

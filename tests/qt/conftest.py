@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from lossdesk.cli import parse_options
 from lossdesk.qt.app import build_window
@@ -11,13 +14,24 @@ from lossdesk.qt.theme import configure_pyqtgraph
 
 
 @pytest.fixture(scope="session", autouse=True)
-def private_settings(qapp, tmp_path_factory):
-    """Keep preferences, recent files and recovery files out of the user's own folders."""
+def private_settings(qapp):
+    """Keep preferences, recent files and recovery files out of the user's own folders.
+
+    tests/conftest.py already points HOME and the XDG folders into the run's temporary
+    home; on top of that QSettings (user and system scope) get a folder of their own, and
+    QStandardPaths runs in test mode (``$HOME/.qttest``, inside that temporary home), so
+    recovery and autosave files of two runs side by side never meet.
+    """
     qapp.setApplicationName("lossdesk")
     qapp.setOrganizationName("lossdesk")
-    folder = str(tmp_path_factory.mktemp("settings"))
+    QStandardPaths.setTestModeEnabled(True)
+    home = Path(os.environ["HOME"])  # the run's temporary home (tests/conftest.py)
+    folder, system = str(home / "qsettings" / "user"), str(home / "qsettings" / "system")
+    os.makedirs(folder, exist_ok=True)
+    os.makedirs(system, exist_ok=True)
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, system)
     return folder
 
 
