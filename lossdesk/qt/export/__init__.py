@@ -1,7 +1,8 @@
 """Save what is on screen: one view or the whole window as PNG or SVG, the descent as a GIF.
 
 ``files`` writes a file safely (ExportError says why it could not), ``pictures`` draws a
-view or the window as PNG or SVG, ``gif`` records the regression explorer's descent, and
+view (with its panel's title and readout above it) or the window as PNG, at 1× or 2× size,
+or SVG, in the theme in force; ``gif`` records the regression explorer's descent, and
 ``menus`` holds the File menu's dialogs and the right-click menu on each view's title.
 """
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from lossdesk.qt import theme
 from lossdesk.qt.export.files import GIF_SUFFIX, ExportError, check_folder, check_suffix, write_atomically
 from lossdesk.qt.export.pictures import grab
 
@@ -59,13 +60,14 @@ def _descent_picture(explorer: Explorer, size: QSize | None) -> QImage:
     width = left.width() + right.width()
     height = max(left.height(), right.height()) + CAPTION_HEIGHT
     frame = QImage(width, height, QImage.Format.Format_RGB32)
-    frame.fill(QColor("white"))
+    look = theme.look()  # the caption strip in the theme in force, like the panels above it
+    frame.fill(QColor(look.background))
     painter = QPainter(frame)
     try:
         painter.drawImage(0, 0, left)
         painter.drawImage(left.width(), 0, right)
         painter.setFont(font)
-        painter.setPen(QColor("#222222"))
+        painter.setPen(QColor(look.ink))
         painter.drawText(QRect(8, height - CAPTION_HEIGHT, width - 16, CAPTION_HEIGHT),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), _caption(explorer))
     finally:

@@ -21,7 +21,18 @@ from lossdesk.qt.export.pictures import export_view, export_window, panel_name
 from lossdesk.qt.views.panel import ViewPanel
 
 DEFAULT_GIF_STEPS = 100
-MENU_HINT = "Right-click to save this view as PNG or SVG."
+MENU_HINT = "Right-click to save this view as PNG or SVG (with its title and numbers)."
+
+PNG_FILTER = "PNG image (*.png)"
+PNG_2X_FILTER = "PNG image at 2× size, for slides (*.png)"
+SVG_FILTER = "SVG drawing (*.svg)"
+
+
+def _chosen(path: str, chosen: str) -> tuple[str, float]:
+    """The format (".png", ".svg") and the size (1 or 2) a save dialog's answer asks for."""
+    if Path(path).suffix.lower() == ".svg" or (not Path(path).suffix and "svg" in chosen.lower()):
+        return ".svg", 1.0
+    return ".png", (2.0 if "2×" in chosen else 1.0)
 
 Status = Callable[[str, str], None]  # (message, level), like MainWindow.show_status
 
@@ -53,43 +64,62 @@ def ask_save_path(parent_widget: QWidget | None, caption: str, suggested: str, f
 
 
 def _save_and_report(export, target: QWidget, what: str, path: str | os.PathLike, parent_widget: QWidget,
-                     status: Status | None, suffix: str) -> bool:
+                     status: Status | None, suffix: str, scale: float = 1.0) -> bool:
     """Save with ``export``, then report how it went (a message box on failure)."""
     try:
-        written = export(target, _with_suffix(path, suffix))
+        written = _with_suffix(path, suffix)
+        if written.suffix.lower() == ".svg":
+            scale = 1.0  # a drawing has no pixels to double
+        written = export(target, written, scale) if scale != 1.0 else export(target, written)
     except ExportError as exc:
         _report(parent_widget, status, exc)
         return False
     if status is not None:
-        status(f"Saved {what} to {written.name}.", "info")
+        size = " at 2× size" if scale == 2.0 else (f" at {scale:g}× size" if scale != 1.0 else "")
+        status(f"Saved {what}{size} to {written.name}.", "info")
     return True
 
 
 def save_view_to(panel: QWidget, path: str | os.PathLike, parent_widget: QWidget,
-                 status: Status | None = None, suffix: str = ".png") -> bool:
+                 status: Status | None = None, suffix: str = ".png", scale: float = 1.0) -> bool:
     """What the menu does once it has a file name: save, then report how it went."""
-    return _save_and_report(export_view, panel, panel_name(panel), path, parent_widget, status, suffix)
+    return _save_and_report(export_view, panel, panel_name(panel), path, parent_widget, status, suffix, scale)
+
+
+def _filters(first: str) -> str:
+    return ";;".join([first] + [f for f in (PNG_FILTER, PNG_2X_FILTER, SVG_FILTER) if f != first])
 
 
 def save_view_dialog(panel: QWidget, parent_widget: QWidget, suffix: str = ".png",
-                     status: Status | None = None) -> bool:
-    """Ask where to save one view (as PNG or SVG) and save it there."""
-    kind = "PNG image (*.png)" if suffix == ".png" else "SVG drawing (*.svg)"
-    other = "SVG drawing (*.svg)" if suffix == ".png" else "PNG image (*.png)"
-    path, chosen = ask_save_path(parent_widget, f"Save {panel_name(panel)}",
-                                 _slug(panel_name(panel)) + suffix, f"{kind};;{other}")
+                     status: Status | None = None, scale: float = 1.0) -> bool:
+    """Ask where to save one view (as PNG, PNG at 2× size or SVG) and save it there."""
+    first = SVG_FILTER if suffix == ".svg" else (PNG_2X_FILTER if scale == 2.0 else PNG_FILTER)
+    suggested = _slug(panel_name(panel)) + ("_2x" if first == PNG_2X_FILTER else "") + suffix
+    path, chosen = ask_save_path(parent_widget, f"Save {panel_name(panel)}", suggested, _filters(first))
     if not path:
         return False
-    return save_view_to(panel, path, parent_widget, status, ".svg" if "svg" in chosen else ".png")
+    suffix, scale = _chosen(path, chosen)
+    return save_view_to(panel, path, parent_widget, status, suffix, scale)
+
+
+#: the entries of a view's right-click menu: (label, ending, size)
+MENU_ENTRIES = (
+    ("Save this view as PNG…", ".png", 1.0),
+    ("Save this view as PNG at 2× size (for slides)…", ".png", 2.0),
+    ("Save this view as SVG…", ".svg", 1.0),
+)
 
 
 def export_menu(panel: ViewPanel, parent_widget: QWidget, status: Status | None = None) -> QMenu:
     """The panel's "Save this view" menu (not shown)."""
     menu = QMenu(parent_widget)
-    for label, suffix in (("Save this view as PNG…", ".png"), ("Save this view as SVG…", ".svg")):
+    for label, suffix, scale in MENU_ENTRIES:
         action = QAction(label, menu)
-        action.setStatusTip(f"Save {panel_name(panel)} as a {suffix[1:].upper()} file")
-        action.triggered.connect(lambda _=False, s=suffix: save_view_dialog(panel, parent_widget, s, status))
+        size = " at twice its size on screen" if scale == 2.0 else ""
+        action.setStatusTip(f"Save {panel_name(panel)}, with its title and numbers, as a "
+                            f"{suffix[1:].upper()} file{size}")
+        action.triggered.connect(
+            lambda _=False, s=suffix, k=scale: save_view_dialog(panel, parent_widget, s, status, k))
         menu.addAction(action)
     return menu
 
@@ -141,18 +171,18 @@ def export_view_dialog(parent_widget: QWidget, panels: list[ViewPanel], status: 
 
 
 def save_window_to(window: QWidget, path: str | os.PathLike, status: Status | None = None,
-                   suffix: str = ".png") -> bool:
+                   suffix: str = ".png", scale: float = 1.0) -> bool:
     """What File ▸ Export window… does once it has a file name: save, then report how it went."""
-    return _save_and_report(export_window, window, "the window", path, window, status, suffix)
+    return _save_and_report(export_window, window, "the window", path, window, status, suffix, scale)
 
 
 def export_window_dialog(window: QWidget, status: Status | None = None) -> bool:
-    """File ▸ Export window…: ask where, then save the whole window as PNG or SVG."""
-    path, chosen = ask_save_path(window, "Save the window", "lossdesk.png",
-                                 "PNG image (*.png);;SVG drawing (*.svg)")
+    """File ▸ Export window…: ask where, then save the whole window as PNG (1× or 2×) or SVG."""
+    path, chosen = ask_save_path(window, "Save the window", "lossdesk.png", _filters(PNG_FILTER))
     if not path:
         return False
-    return save_window_to(window, path, status, ".svg" if "svg" in chosen else ".png")
+    suffix, scale = _chosen(path, chosen)
+    return save_window_to(window, path, status, suffix, scale)
 
 
 def save_descent_gif_to(explorer: Explorer, path: str | os.PathLike, steps: int, parent_widget: QWidget,

@@ -1,5 +1,11 @@
 """One view or the whole window as a PNG or SVG picture.
 
+A view is saved with its panel's header drawn above it (the title and the live
+readout, in full, wrapped if the picture is narrow), so a slide says what it shows.
+PNG pictures can be saved at 2× size (``scale=2``) for slides and projectors; the
+picture is drawn again at that size (lines and text stay sharp), not stretched.
+Exports use the theme in force: a dark window saves dark pictures.
+
 Plots are saved through pyqtgraph's exporters, so an SVG of a plot keeps its lines,
 points and text as drawing elements, clipped to the axes, that a report or slide can
 scale. Anything else is drawn by Qt's SVG generator, with each plot inside it drawn by
@@ -18,13 +24,20 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 — pg.exporters.ImageExporter, SVGExporter
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QRect, QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+
+from lossdesk.qt import theme
 
 from lossdesk.qt.export.files import IMAGE_SUFFIXES, ExportError, check_folder, check_suffix, write_atomically
 from lossdesk.qt.views.panel import ViewPanel
+
+#: the sizes a PNG can be saved at (1× is the size on screen)
+SCALES = (1.0, 2.0)
+#: room around the header's text, in pixels at 1×
+HEADER_PAD = 6
 
 NOT_DRAWN = ("There is nothing to save yet: this part of the window has not been drawn. "
              "Show it on screen first.")
@@ -50,6 +63,31 @@ def grab(widget: QWidget) -> QImage:
     return image
 
 
+def check_scale(scale: float) -> float:
+    scale = float(scale)
+    if not 0.5 <= scale <= 4.0:
+        raise ExportError("A picture can be saved at between half and four times its size on screen.")
+    return scale
+
+
+def grab_scaled(widget: QWidget, scale: float = 1.0) -> QImage:
+    """The widget drawn again at ``scale`` times its size (``grab`` at 1×)."""
+    if scale == 1.0:
+        return grab(widget)
+    size = widget.size()
+    if size.width() < 2 or size.height() < 2:
+        raise ExportError(NOT_DRAWN)
+    image = QImage(round(size.width() * scale), round(size.height() * scale), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(QColor(theme.look().background))
+    painter = QPainter(image)
+    try:
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    return image
+
+
 def _body(widget: QWidget) -> QWidget:
     return widget.body if isinstance(widget, ViewPanel) else widget
 
@@ -59,6 +97,138 @@ def panel_name(panel: QWidget) -> str:
     if isinstance(panel, ViewPanel):
         return html.unescape(re.sub(r"<[^>]+>", "", panel.title.text())).strip() or "view"
     return panel.objectName() or type(panel).__name__
+
+
+def header_texts(panel: QWidget) -> tuple[str, str]:
+    """A ViewPanel's title and its whole readout (not the part that fits on screen)."""
+    if not isinstance(panel, ViewPanel):
+        return "", ""
+    readout = panel.readout.text()
+    readout = html.unescape(re.sub(r"<[^>]+>", "", readout)).strip()
+    return panel_name(panel), readout
+
+
+def _header_fonts() -> tuple[QFont, QFont]:
+    app = QApplication.instance()
+    plain = QFont(app.font()) if app is not None else QFont()
+    bold = QFont(plain)
+    bold.setBold(True)
+    return bold, plain
+
+
+def _wrap(text: str, metrics: QFontMetrics, room: int) -> list[str]:
+    """``text`` in lines no wider than ``room`` (a word longer than that gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and metrics.horizontalAdvance(lines[-1] + " " + word) <= room:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return [line for line in lines if line.strip()]
+
+
+def header_layout(title: str, readout: str, width: int) -> list[tuple[str, bool, bool]]:
+    """The header's lines for a picture ``width`` pixels wide (at 1×): (text, bold, right-aligned).
+
+    Title and readout share one line when they fit (the readout on the right, as on
+    screen); otherwise the title comes first and the readout goes below it.
+    """
+    bold, plain = _header_fonts()
+    fb, fp = QFontMetrics(bold), QFontMetrics(plain)
+    room = max(40, width - 2 * HEADER_PAD)
+    gap = fp.horizontalAdvance("    ")
+    if not title and not readout:
+        return []
+    if fb.horizontalAdvance(title) + gap + fp.horizontalAdvance(readout) <= room:
+        return [(title, True, False)] + ([(readout, False, True)] if readout else [])
+    parts = [(t, True, False) for t in _wrap(title, fb, room)]
+    # the readout's parts ("n = 24   cost = 5.166") stay whole, several to a line when they fit
+    readout_lines: list[str] = []
+    for part in (p.strip() for p in readout.split("   ") if p.strip()):
+        if readout_lines and fp.horizontalAdvance(readout_lines[-1] + "   " + part) <= room:
+            readout_lines[-1] += "   " + part
+        else:
+            readout_lines.append(part)
+    return parts + [(t, False, False) for t in readout_lines]
+
+
+def _line_rows(lines: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool, int, int]]:
+    """Each header line with its top and height in pixels at 1×; title and readout may share a row."""
+    bold, plain = _header_fonts()
+    rows = []
+    y = HEADER_PAD
+    shared = len(lines) == 2 and lines[1][2]  # one row: title left, readout right
+    height = max(QFontMetrics(bold).height(), QFontMetrics(plain).height())
+    for k, (text, is_bold, right) in enumerate(lines):
+        if shared and k == 1:
+            rows.append((text, is_bold, right, HEADER_PAD, height))
+            continue
+        rows.append((text, is_bold, right, y, height))
+        y += height
+    return rows
+
+
+def header_height(lines: list[tuple[str, bool, bool]]) -> int:
+    if not lines:
+        return 0
+    rows = _line_rows(lines)
+    return max(top + h for _t, _b, _r, top, h in rows) + HEADER_PAD
+
+
+def with_header(picture: QImage, title: str, readout: str, scale: float) -> QImage:
+    """``picture`` (drawn at ``scale``) with the panel's title and readout drawn above it."""
+    width = round(picture.width() / scale)
+    lines = header_layout(title, readout, width)
+    if not lines:
+        return picture
+    top = header_height(lines)
+    look = theme.look()
+    out = QImage(picture.width(), round(top * scale) + picture.height(), QImage.Format.Format_ARGB32)
+    out.setDevicePixelRatio(scale)
+    out.fill(QColor(look.background))
+    bold, plain = _header_fonts()
+    painter = QPainter(out)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setPen(QColor(look.ink))
+        for text, is_bold, right, y, h in _line_rows(lines):
+            painter.setFont(bold if is_bold else plain)
+            align = (Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(QRect(HEADER_PAD, y, width - 2 * HEADER_PAD, h), int(align), text)
+        picture = QImage(picture)
+        picture.setDevicePixelRatio(scale)
+        painter.drawImage(QPoint(0, top), picture)
+    finally:
+        painter.end()
+    out.setDevicePixelRatio(1.0)  # the file holds the pixels; no "retina" tag
+    return out
+
+
+def svg_with_header(body_svg: str, size: QSize, title: str, readout: str) -> str:
+    """An SVG of the body with the panel's title and readout written above it, as text."""
+    lines = header_layout(title, readout, size.width())
+    if not lines:
+        return body_svg
+    top = header_height(lines)
+    look = theme.look()
+    bold, plain = _header_fonts()
+    family = html.escape(plain.family(), quote=True)
+    px = max(8, plain.pixelSize() if plain.pixelSize() > 0 else round(plain.pointSizeF() * 96 / 72))
+    width, height = size.width(), size.height() + top
+    texts = []
+    for text, is_bold, right, y, h in _line_rows(lines):
+        x = width - HEADER_PAD if right else HEADER_PAD
+        anchor = "end" if right else "start"
+        weight = "bold" if is_bold else "normal"
+        texts.append(f'<text xml:space="preserve" x="{x}" y="{y + h * 0.78:.1f}" text-anchor="{anchor}" font-family="{family}" '
+                     f'font-size="{px}px" font-weight="{weight}" fill="{look.ink}">{html.escape(text)}</text>')
+    inner = _shifted(body_svg, top, "body_")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'version="1.1" width="{width}" height="{height}" viewBox="0 0 {width} {height}">\n'
+            f'<title>{html.escape(title or "lossdesk")}</title>\n'
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="{look.background}"/>\n'
+            + "\n".join(texts) + "\n" + inner + "\n</svg>\n")
 
 
 # ====================================================================== SVG
@@ -166,7 +336,30 @@ def _nested(svg: str, rect: QRect, prefix: str) -> str:
         pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
         svg = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
     place = f'<svg x="{rect.x()}" y="{rect.y()}" width="{rect.width()}" height="{rect.height()}"'
+    head = re.match(r"^(?:\s|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg\b[^>]*>", svg, re.S)
+    if head:  # its own size goes: the place given here decides it
+        tag = re.sub(r'\s(?:width|height)\s*=\s*"[^"]*"', "", head.group(0))
+        svg = tag + svg[head.end():]
+    svg = re.sub(r"^(?:\s|<!--.*?-->|<!DOCTYPE[^>]*>)*", "", svg, flags=re.S)
     return re.sub(r"^<svg\b", place, svg, count=1)
+
+
+def _shifted(svg: str, top: int, prefix: str) -> str:
+    """A whole SVG document's drawing as a group moved down by ``top`` (its ids made unique).
+
+    A group, not a nested <svg>, so that viewers of SVG Tiny (Qt's own) show it too;
+    the document's user units are pixels, as both pyqtgraph and Qt write them.
+    """
+    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if ids:
+        pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
+        svg = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
+    head = re.search(r"<svg\b[^>]*>", svg)
+    end = svg.rfind("</svg>")
+    if head is None or end < head.end():
+        raise ExportError("Could not put the view's title above its drawing.")
+    return f'<g transform="translate(0,{top})">\n{svg[head.end():end]}\n</g>'
 
 
 def _picture_element(image: QImage, rect: QRect) -> str:
@@ -221,48 +414,102 @@ def _opengl_widget_class():
     return QOpenGLWidget
 
 
-def _plot_bytes(plot: pg.PlotWidget, suffix: str, title: str) -> bytes:
-    item = plot.getPlotItem()
-    rect = item.sceneBoundingRect()
+def _plot_rect(plot: pg.PlotWidget):
+    rect = plot.getPlotItem().sceneBoundingRect()
     if rect.width() < 2 or rect.height() < 2:
         raise ExportError("There is nothing to save yet: this view has not been drawn. "
                           "Show it on screen first.")
-    if suffix == ".png":
-        return png_bytes(pg.exporters.ImageExporter(item).export(toBytes=True))
+    return rect
+
+
+@contextlib.contextmanager
+def _legends_scale_too(plot: pg.PlotWidget):
+    """Legends keep their size on screen whatever the zoom (they ignore transformations), so a
+    picture drawn at 2× would show them at half size: for one export they scale with the rest."""
+    flag = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    legends = [item for item in plot.scene().items()
+               if isinstance(item, pg.LegendItem) and item.flags() & flag]
+    for legend in legends:
+        legend.setFlag(flag, False)
+    try:
+        yield
+    finally:
+        for legend in legends:
+            legend.setFlag(flag, True)
+
+
+def _plot_png(plot: pg.PlotWidget, scale: float) -> QImage:
+    """The plot drawn by pyqtgraph at ``scale`` times its size on screen."""
+    rect = _plot_rect(plot)
+    exporter = pg.exporters.ImageExporter(plot.getPlotItem())
+    if scale == 1.0:
+        return exporter.export(toBytes=True)
+    exporter.parameters()["width"] = max(2, round(rect.width() * scale))  # the height follows
+    with _legends_scale_too(plot):
+        return exporter.export(toBytes=True)
+
+
+def _plot_svg_text(plot: pg.PlotWidget, title: str) -> str:
+    _plot_rect(plot)
     svg = _plot_svg(plot)
     if svg is None:  # pyqtgraph could not; Qt's drawing is a fair second
         svg = _qt_svg(plot, title)
-    return svg.encode("utf-8")
+    return svg
 
 
-def export_view(widget: QWidget, path: str | os.PathLike) -> Path:
+def _svg_size(svg: str, fallback: QSize) -> QSize:
+    box = re.search(r'viewBox\s*=\s*"0 0 ([\d.]+) ([\d.]+)"', svg)
+    return QSize(round(float(box.group(1))), round(float(box.group(2)))) if box else fallback
+
+
+def export_view(widget: QWidget, path: str | os.PathLike, scale: float = 1.0) -> Path:
     """Save one view as PNG or SVG, chosen by the file name's ending.
 
-    ``widget`` is a pyqtgraph PlotWidget, or a ViewPanel (its body is saved, without the
-    title row). A plot goes through pyqtgraph's exporters; any other widget is saved as
-    it is drawn. Returns the path written.
+    ``widget`` is a pyqtgraph PlotWidget, or a ViewPanel: then its title and whole
+    readout are drawn above the view. A plot goes through pyqtgraph's exporters; any
+    other widget is saved as it is drawn. ``scale`` (PNG only; 2 for slides) draws the
+    picture at that many times its size on screen. Returns the path written.
     """
     path = Path(path)
     suffix = check_suffix(path, IMAGE_SUFFIXES)
+    scale = check_scale(scale)
     check_folder(path)
     body = _body(widget)
-    if isinstance(body, pg.PlotWidget):
-        data = _plot_bytes(body, suffix, panel_name(widget))
-    elif suffix == ".png":
-        data = png_bytes(grab(body))
+    title, readout = header_texts(widget)
+    if suffix == ".png":
+        if isinstance(body, pg.PlotWidget):
+            picture, ratio = _plot_png(body, scale), scale
+        else:  # drawn by Qt: its pixels per screen pixel (a high-DPI screen has more)
+            picture = grab_scaled(body, scale)
+            ratio = picture.devicePixelRatio()
+        picture = with_header(picture, title, readout, ratio)
+        picture.setDevicePixelRatio(1.0)
+        data = png_bytes(picture)
     else:
-        data = _widget_svg(body, panel_name(widget)).encode("utf-8")
+        if isinstance(body, pg.PlotWidget):
+            svg = _plot_svg_text(body, panel_name(widget))
+            size = _svg_size(svg, _plot_rect(body).size().toSize())
+        else:
+            svg = _widget_svg(body, panel_name(widget))
+            size = body.size()
+        data = svg_with_header(svg, size, title, readout).encode("utf-8")
     write_atomically(path, data)
     return path
 
 
-def export_window(widget: QWidget, path: str | os.PathLike) -> Path:
-    """Save the whole window (any widget) as PNG or SVG, chosen by the file name's ending."""
+def export_window(widget: QWidget, path: str | os.PathLike, scale: float = 1.0) -> Path:
+    """Save the whole window (any widget) as PNG or SVG, chosen by the file name's ending.
+
+    ``scale`` (PNG only) draws it at that many times its size on screen.
+    """
     path = Path(path)
     suffix = check_suffix(path, IMAGE_SUFFIXES)
+    scale = check_scale(scale)
     check_folder(path)
     if suffix == ".png":
-        data = png_bytes(grab(widget))
+        image = grab_scaled(widget, scale)
+        image.setDevicePixelRatio(1.0)
+        data = png_bytes(image)
     else:
         data = _widget_svg(widget, widget.windowTitle() or "lossdesk").encode("utf-8")
     write_atomically(path, data)

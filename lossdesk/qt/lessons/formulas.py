@@ -1,18 +1,77 @@
-"""The lesson's formulas, with the app's live numbers filled in (read from the tabs' results)."""
+"""The lesson's formulas, with the app's live numbers filled in (read from the tabs' results).
+
+A formula is written as short lines, one step of the working per line ("MSE = …",
+"= 1495 ÷ 24", "= 62.27"), and each line may wrap at its spaces, never inside a group
+such as "(yᵢ − ŷᵢ)²". So the result always shows, even in the narrow lesson panel of a
+1024-pixel screen at large text, without a sideways scrollbar.
+
+The residual is r = y − ŷ (target minus prediction), as everywhere in lossdesk.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from html import escape
 from typing import Any, Callable
 
 import numpy as np
 
-from lossdesk.qt.formula import E, SUM, TERMS, frac, num, row
+from lossdesk.qt import theme
 
-def _regression_parts(loss: str) -> tuple[str, str]:
-    """The loss's short name and its per-point term, as the cost formula above the views writes them."""
-    title, term, _note = TERMS[loss]
-    return title, term
+#: unbreakable space: the parts of one group stay on one line
+NB = "&nbsp;"
+#: "word joiner": no line break here (Qt may break after a bar "|" otherwise)
+WJ = "&#8288;"
+MINUS = "&minus;"
+
+Y, YHAT = "y<sub>i</sub>", "ŷ<sub>i</sub>"
+RESIDUAL = f"({Y}{NB}{MINUS}{NB}{YHAT})"
+ONE_OVER_N = "<sup>1</sup>&frasl;<sub>n</sub>"
+
+#: each regression loss: its short name, its per-point term in the residual y − ŷ,
+#: and the same term of one residual r
+TERMS: dict[str, tuple[str, str, str]] = {
+    "mse": ("MSE", f"{RESIDUAL}²", "r²"),
+    "mae": ("MAE", f"|{Y}{NB}{MINUS}{NB}{YHAT}|", "|r|"),
+    "huber": ("Huber", f"H<sub>δ</sub>{RESIDUAL}", "H<sub>δ</sub>(r)"),
+    "logcosh": ("Log-cosh", f"log{NB}cosh{RESIDUAL}", "log cosh(r)"),
+    "quantile": ("Pinball", f"ρ<sub>τ</sub>{RESIDUAL}", "ρ<sub>τ</sub>(r)"),
+}
+
+
+def num(value: float, digits: int = 4) -> str:
+    """A number as text, with a true minus sign."""
+    return escape(f"{value:.{digits}g}").replace("-", MINUS)
+
+
+def paren(value: float) -> str:
+    """A number, in brackets when negative (so "− (−2)" reads right)."""
+    return f"({num(value)})" if value < 0 else num(value)
+
+
+def line(*groups: str, indent: bool = False, muted: bool = False) -> str:
+    """One line of working: ``groups`` side by side, wrapping only between groups."""
+    style = "margin: 0px;"
+    if indent:
+        style += " margin-left: 14px;"
+    if muted:
+        style += f" color: {theme.look().muted};"
+    text = " ".join(g.replace("|", "|" + WJ) for g in groups)
+    return f"<p style='{style}'>{text}</p>"
+
+
+def gap() -> str:
+    return "<p style='margin: 0px; font-size: 4pt;'>&nbsp;</p>"
+
+
+def equals(*groups: str) -> str:
+    """A continuation line, "= …", set in a little."""
+    return line("=", *groups, indent=True)
+
+
+def result(value: float) -> str:
+    """The last line of the working: "= **5.166**"."""
+    return equals(f"<b>{num(value)}</b>")
 
 
 def _snapshot(window, loss: str | None = None):
@@ -23,12 +82,13 @@ def _snapshot(window, loss: str | None = None):
     return window.explorer.results_for(settings).snapshot
 
 
-def _cost_row(window, loss: str | None = None) -> str:
+def _cost_lines(window, loss: str | None = None) -> str:
     loss = loss or window.reg_store.value.loss
     snap = _snapshot(window, loss)
-    name, term = _regression_parts(loss)
-    return row(f"{name} =", frac("1", "n"), SUM, term, "=", frac(num(snap.total), str(snap.n)),
-               f"= <b>{num(snap.cost)}</b>")
+    name, term, _r = TERMS[loss]
+    return (line(f"{name} =", ONE_OVER_N, "Σ", term)
+            + equals(f"{num(snap.total)}{NB}÷{NB}{snap.n}")
+            + result(snap.cost))
 
 
 def formula_point_loss(window) -> str:
@@ -37,27 +97,51 @@ def formula_point_loss(window) -> str:
     marked = window.reg_marks.selected
     selected = marked if marked is not None and marked < snap.n else None
     i = selected if selected is not None else int(np.argmax(snap.losses))
-    _name, term = _regression_parts(s.loss)
-    which = "the selected point" if selected is not None else "the point with the largest loss"
+    _name, _term, of_r = TERMS[s.loss]
+    which = "The selected point" if selected is not None else "The point with the largest loss"
+    y, yhat = float(s.data.y[i]), float(snap.predictions[i])
+    r = y - yhat
+    sub = f"<sub>{i}</sub>"
     return (
-        f"<p>For {which} (point {i}): y = {num(float(s.data.y[i]))}, ŷ = {num(float(snap.predictions[i]))}</p>"
-        + row(f"L<sub>{i}</sub> = {term} = <b>{num(float(snap.losses[i]))}</b>")
+        line(f"{which}", f"(point{NB}{i}):", muted=True)
+        + line(f"y{sub}{NB}={NB}{num(y)},", f"ŷ{sub}{NB}={NB}{num(yhat)}")
+        + gap()
+        + line(f"residual r{sub} =", f"y{sub}{NB}{MINUS}{NB}ŷ{sub}")
+        + equals(f"{num(y)}{NB}{MINUS}{NB}{paren(yhat)}")
+        + equals(num(r))
+        + gap()
+        + line(f"loss L{sub} =", of_r.replace("r", f"r{sub}", 1))
+        + result(float(snap.losses[i]))
     )
 
 
 def formula_regression_cost(window) -> str:
-    return _cost_row(window)
+    return _cost_lines(window)
 
 
 def formula_loss_vs_cost(window) -> str:
     snap = _snapshot(window)
-    _name, term = _regression_parts(window.reg_store.value.loss)
-    shown = ", ".join(num(v, 3) for v in snap.losses[:3])
+    _name, term, _r = TERMS[window.reg_store.value.loss]
+    shown = [num(v, 3) + "," for v in snap.losses[:3]]
     return (
-        row("loss of each point:", f"L<sub>i</sub> = {term} &rarr; [{shown}, …]")
-        + row("cost:", "C =", frac("1", "n"), SUM, "L<sub>i</sub> =", frac(num(snap.total), str(snap.n)),
-              f"= <b>{num(snap.cost)}</b>")
+        line("loss of each point:", muted=True)
+        + line(f"L<sub>i</sub>{NB}=", term)
+        + equals(*shown, "…")
+        + gap()
+        + line("sum of the losses:", muted=True)
+        + line(f"Σ{NB}L<sub>i</sub>{NB}={NB}{num(snap.total)}")
+        + gap()
+        + line("cost (their mean):", muted=True)
+        + line(f"C{NB}=", ONE_OVER_N, f"Σ{NB}L<sub>i</sub>")
+        + equals(f"{num(snap.total)}{NB}÷{NB}{snap.n}")
+        + result(snap.cost)
     )
+
+
+def _update_lines(name: str, value: float, lr: float, grad: float) -> str:
+    return (line(f"{name}{NB}&larr;", f"{name}{NB}{MINUS}{NB}η{NB}·{NB}∂C/∂{name}")
+            + equals(num(value), f"{MINUS}{NB}{num(lr)}", f"×{NB}{paren(grad)}")
+            + result(value - lr * grad))
 
 
 def formula_gradient_step(window) -> str:
@@ -66,46 +150,62 @@ def formula_gradient_step(window) -> str:
     gw, gb = snap.gradient
     lr = s.optimizer.lr
     return (
-        row("w &larr; w &minus; &eta;", frac("&part;C", "&part;w"))
-        + row(f"&nbsp;&nbsp;= {num(s.w)} &minus; {num(lr)} &times; ({num(gw)}) = <b>{num(s.w - lr * gw)}</b>")
-        + row("b &larr; b &minus; &eta;", frac("&part;C", "&part;b"))
-        + row(f"&nbsp;&nbsp;= {num(s.b)} &minus; {num(lr)} &times; ({num(gb)}) = <b>{num(s.b - lr * gb)}</b>")
-        + f"<p>cost now: <b>{num(snap.cost)}</b></p>"
+        line("The next step moves w and b downhill:", muted=True)
+        + _update_lines("w", s.w, lr, gw)
+        + gap()
+        + _update_lines("b", s.b, lr, gb)
+        + gap()
+        + line("cost now:", f"<b>{num(snap.cost)}</b>")
+        + line("η is the learning rate; ∂C/∂w (the gradient) is how steeply the cost "
+               "rises as w grows.", muted=True)
     )
 
 
 def formula_huber(window) -> str:
     fit = window.compare.results().fits.get("huber")
     delta = window.reg_store.value.loss_params["huber"]["delta"]
-    piece = row(f"H<sub>&delta;</sub>({E}) =", "&#123;",
-                "&frac12; e<sub>i</sub><sup>2</sup> when |e<sub>i</sub>| &le; &delta;<br>"
-                "&delta;(|e<sub>i</sub>| &minus; &frac12;&delta;) otherwise")
+    piece = (
+        line("Huber loss of a residual r = y − ŷ:", muted=True)
+        + line(f"H<sub>δ</sub>(r){NB}=")
+        + line(f"½{NB}r²", f"when{NB}|r|{NB}≤{NB}δ,", indent=True)
+        + line(f"δ{NB}·{NB}(|r|{NB}{MINUS}{NB}½δ)", "otherwise", indent=True)
+    )
     if fit is None:
-        return piece
+        return piece + line(f"δ{NB}={NB}<b>{num(delta)}</b>")
     n = fit.losses.size
-    return piece + row(f"&delta; = {num(delta)}: best Huber cost =", frac(num(float(fit.losses.sum())), str(n)),
-                       f"= <b>{num(fit.cost)}</b>")
+    return (piece + gap()
+            + line(f"With{NB}δ{NB}={NB}{num(delta)},", "the best Huber line costs")
+            + equals(f"{num(float(fit.losses.sum()))}{NB}÷{NB}{n}")
+            + result(fit.cost))
 
 
-def _class_cost(window, body: str, title: str) -> str:
+def _class_cost(window, title: str, body: tuple[str, ...], note: str) -> str:
     snap = window.classification.results().snapshot
+    text = line(f"{title}{NB}={NB}{MINUS}{ONE_OVER_N}", "Σ", *body) + line(note, muted=True)
     if snap is None:
-        return row(title, "=", "&minus;", frac("1", "n"), SUM, body)
-    return row(f"{title} = &minus;", frac("1", "n"), SUM, body, "=", frac(num(snap.total), str(snap.n)),
-               f"= <b>{num(snap.cost)}</b>")
+        return text
+    return (text + gap()
+            + line("Adding up the loss of every point:", muted=True)
+            + line(f"{title}{NB}={NB}{num(snap.total)}{NB}÷{NB}{snap.n}")
+            + result(snap.cost))
 
 
 def formula_bce(window) -> str:
-    body = "[y<sub>i</sub> log p<sub>i</sub> + (1 &minus; y<sub>i</sub>) log(1 &minus; p<sub>i</sub>)]"
-    return _class_cost(window, body, "BCE")
+    body = (f"[{Y}{NB}log{NB}p<sub>i</sub>", f"+{NB}(1{NB}{MINUS}{NB}{Y})",
+            f"log(1{NB}{MINUS}{NB}p<sub>i</sub>)]")
+    return _class_cost(window, "BCE", body,
+                       "p<sub>i</sub> is the probability the model gives to class 1 for point i; "
+                       "y<sub>i</sub> is 1 or 0.")
 
 
 def formula_cce(window) -> str:
-    return _class_cost(window, "log p<sub>i, y<sub>i</sub></sub>", "CCE")
+    return _class_cost(window, "CCE", ("log", "p<sub>i</sub>"),
+                       "p<sub>i</sub> is the probability the model gives to point i's true class.")
 
 
 def formula_notation(window) -> str:
-    return _cost_row(window, "mse") + _cost_row(window, "mae")
+    return (_cost_lines(window, "mse") + gap() + _cost_lines(window, "mae")
+            + line("residual = y − ŷ: actual value minus prediction", muted=True))
 
 
 FORMULAS: dict[str, Callable[[Any], str]] = {

@@ -9,14 +9,43 @@ dock: everything else stays usable while it is open. Steps live in
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lossdesk.lesson_text import LessonStep, load_lesson
+from lossdesk.qt import theme
 from lossdesk.qt.controls.binding import show_text
 from lossdesk.qt.lessons.formulas import FORMULAS, SELECTION_FORMULAS
 from lossdesk.settings.lesson import settings_for_step
 
+
+def _heading_style(look: theme.Look) -> str:
+    return f"QLabel {{ color: {look.ink}; font-size: {look.css_pt(12)}; font-weight: bold; }}"
+
+
+def _counter_style(look: theme.Look) -> str:
+    return f"QLabel {{ color: {look.muted}; }}"
+
+
+def _formula_style(look: theme.Look) -> str:
+    """The formula box: the formula bar's colours, its text a little larger than the lesson's."""
+    return (f"QLabel {{ background: {look.panel}; color: {look.ink}; border: 1px solid {look.panel_border}; "
+            f"padding: 6px; font-size: {look.css_pt(10.5)}; }}")
+
+
 class LessonPanel(QDockWidget):
+    #: the narrowest the panel gets (so the window with it fits a 1024-pixel screen)
+    MIN_WIDTH = 280
+    MAX_WIDTH = 380
+
     def __init__(self, window):
         super().__init__("Lesson", window)
         self.setObjectName("lessons")
@@ -26,37 +55,44 @@ class LessonPanel(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.counter = QLabel()
-        self.counter.setStyleSheet("color: #555;")
+        self.counter = theme.styled(QLabel(), _counter_style)
         self.counter.setWordWrap(True)
-        self.heading = QLabel()
+        self.heading = theme.styled(QLabel(), _heading_style)
         self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.intro = QLabel()
         self.task = QLabel()
         self.watch = QLabel()
         for label in (self.intro, self.task, self.watch):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
-        self.formula = QLabel()
+        # The formula wraps between its parts (each part of the working on its own line),
+        # so the result is always in sight: no sideways scrolling.
+        self.formula = theme.styled(QLabel(), _formula_style)
         self.formula.setTextFormat(Qt.TextFormat.RichText)
-        self.formula.setStyleSheet("QLabel { background: #f5f7fb; border: 1px solid #d0d7e2; padding: 6px; }")
-        self.formula.setToolTip("The formula of this step, with the current numbers")
+        self.formula.setWordWrap(True)
+        self.formula.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.formula.setToolTip("The formula of this step, worked out with the current numbers")
+        for label in (self.counter, self.heading, self.intro, self.task, self.watch, self.formula):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.counter)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addWidget(self.task)
         layout.addWidget(self.watch)
-        # A wide formula scrolls sideways on its own instead of widening the whole panel.
-        formula_scroll = QScrollArea()
-        formula_scroll.setWidget(self.formula)
-        formula_scroll.setWidgetResizable(True)
-        formula_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        formula_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        formula_scroll.setMinimumHeight(120)
-        layout.addWidget(formula_scroll)
+        layout.addWidget(self.formula)
         layout.addStretch(1)
+        # The text scrolls up and down inside the panel (never sideways, and it never makes
+        # the window taller); Back and Next stay in sight below it.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(8, 4, 8, 6)
         self.back = QPushButton("◀ Back")
         self.back.setToolTip("The previous step (Page Up)")
         self.back.setShortcut("PgUp")
@@ -66,19 +102,25 @@ class LessonPanel(QDockWidget):
         buttons.addWidget(self.back)
         buttons.addStretch(1)
         buttons.addWidget(self.next)
-        layout.addLayout(buttons)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWidget(scroll)
-        self.setMinimumWidth(280)
-        self.setMaximumWidth(380)  # leaves the tabs their room on a 1366-pixel screen; wide formulas scroll
+        outer = QWidget()
+        outer_layout = QVBoxLayout(outer)
+        outer_layout.setContentsMargins(0, 0, 0, 0)
+        outer_layout.setSpacing(0)
+        outer_layout.addWidget(self.scroll, 1)
+        outer_layout.addLayout(buttons)
+        self.setWidget(outer)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.setMaximumWidth(self.MAX_WIDTH)  # leaves the tabs their room on a 1366-pixel screen
         self.back.clicked.connect(lambda: self.show_step(self.step_index - 1))
         self.next.clicked.connect(lambda: self.show_step(self.step_index + 1))
         for store in (window.reg_store, window.cls_store, window.lab_store):
             store.changed.connect(self._settings_changed)
         window.reg_marks.changed.connect(self._marks_changed)
+        theme.follow(self._restyle)
+
+    def _restyle(self, _look: theme.Look) -> None:
+        """The formula's notes take the theme's colours: write it again."""
+        self.refresh()
 
     @property
     def count(self) -> int:
@@ -104,6 +146,8 @@ class LessonPanel(QDockWidget):
                 return
             self.window_.apply_settings(app, undo_text=f"Lesson step {index + 1}")  # shows the step
             return
+        if index != self.step_index:
+            self.scroll.verticalScrollBar().setValue(0)  # a new step is read from its top
         self.step_index = index
         self.show()
         self.raise_()
