@@ -1,7 +1,9 @@
 """Several losses fitted to the same data: the numbers behind the outlier lab.
 
 For each loss, ``fit_losses`` finds the exact best line and evaluates it: every point's
-loss, its share of the summed loss, its pull dL/dŷ on the fit, and its residual.
+loss, its share of the summed loss, its pull dL/dŷ on the fit, and its residual
+r = y − ŷ (the app's one sign convention: positive when the point lies above the line).
+``loss_of_residual`` is a loss as a function of r alone.
 ``constant_cost_curve`` is the cost of predicting one number c for every point,
 C(c) = (1/n) Σ L(yᵢ, c), whose minimum is the mean (MSE), the median (MAE) or the
 τ-quantile (pinball).
@@ -28,7 +30,7 @@ class LossFit:
     b: float
     cost: float  # mean loss at the best line
     predictions: np.ndarray  # ŷ
-    errors: np.ndarray  # e = ŷ − y
+    residuals: np.ndarray  # r = y − ŷ
     losses: np.ndarray  # L(yᵢ, ŷᵢ)
     shares: np.ndarray  # Lᵢ / Σ L (zeros when every loss is 0)
     pulls: np.ndarray  # dL/dŷᵢ: how hard each point pulls its prediction (descent moves ŷ by −pull)
@@ -50,11 +52,22 @@ def fit_loss(data: RegressionData, loss: str, **params: Any) -> LossFit:
         b=b,
         cost=float(losses.mean()),
         predictions=pred,
-        errors=pred - data.y,
+        residuals=data.y - pred,
         losses=losses,
         shares=shares,
         pulls=lossobj._gradient(data.y, pred, **kw),
     )
+
+
+def loss_of_residual(loss: str, r: Any, **params: Any) -> np.ndarray:
+    """L(r) for the residual r = y − ŷ: the loss of a target r predicted as 0.
+
+    For the asymmetric pinball loss this is τ·r for r ≥ 0 and (τ − 1)·r for r < 0, so a
+    point above the line (r > 0) costs τ per unit and one below it 1 − τ.
+    """
+    lossobj = get_loss(loss)
+    r = np.array(r, dtype=float)
+    return lossobj._value(r, np.zeros_like(r), **lossobj.resolve_params(params))
 
 
 def fit_losses(data: RegressionData, specs: dict[str, dict[str, float]]) -> dict[str, LossFit]:

@@ -6,7 +6,9 @@ Conventions follow PyTorch and Keras (see the design notes):
   with respect to each entry of ``y_pred`` (same shape as ``y_pred``);
 * ``cost(..., reduction="mean")`` averages (``"sum"`` adds, ``"none"`` returns the
   per-example array);
-* regression residuals are ``e = y_pred - y_true``.
+* the regression residual is ``r = y_true - y_pred`` (r = y − ŷ, positive for a point
+  above the prediction), the one sign convention of the whole app; formulas are written
+  in r, and ``gradient`` is still the derivative with respect to ŷ (dr/dŷ = −1).
 
 The underscored ``_value``/``_gradient`` methods skip validation; the surface and
 objective code call them on data it has already checked.
@@ -156,17 +158,22 @@ class RegressionLoss(Loss):
     domain = "any real y and ŷ"
 
     def of_residual(self, e: np.ndarray, **params: float) -> np.ndarray:
-        """The loss as a function of the residual e = ŷ − y."""
+        """The loss as a function of ŷ − y, i.e. of −r where r = y − ŷ is the residual.
+
+        Pass ``-r`` for the loss of a residual r (``lossdesk.model.comparison.loss_of_residual``
+        takes r itself). The argument is the prediction of a target 0, kept so for callers
+        that give ŷ − y.
+        """
         e = np.asarray(e, dtype=float)
         return self._value(np.zeros_like(e), e, **self.resolve_params(params))
 
 
 class MSE(RegressionLoss):
-    """Squared error (ŷ − y)²; gradient 2(ŷ − y). Smooth; domain: all reals."""
+    """Squared error r² with r = y − ŷ; gradient dL/dŷ = −2r. Smooth; domain: all reals."""
 
     name = "mse"
     title = "Mean squared error"
-    formula = "L = (ŷ − y)²"
+    formula = "L = r²,  r = y − ŷ"
 
     def _value(self, y, p, **_):
         e = p - y
@@ -180,12 +187,12 @@ class MSE(RegressionLoss):
 
 
 class MAE(RegressionLoss):
-    """Absolute error |ŷ − y|; gradient sign(ŷ − y) (0 at e = 0, as PyTorch)."""
+    """Absolute error |r| with r = y − ŷ; gradient dL/dŷ = −sign(r) (0 at r = 0, as PyTorch)."""
 
     name = "mae"
     title = "Mean absolute error"
-    formula = "L = |ŷ − y|"
-    differentiable = "everywhere except e = 0"
+    formula = "L = |r|,  r = y − ŷ"
+    differentiable = "everywhere except r = 0"
 
     def _value(self, y, p, **_):
         return np.abs(p - y)
@@ -195,11 +202,11 @@ class MAE(RegressionLoss):
 
 
 class Huber(RegressionLoss):
-    """Huber(δ): ½e² if |e| ≤ δ else δ(|e| − ½δ), e = ŷ − y; gradient clip(e, −δ, δ)."""
+    """Huber(δ): ½r² if |r| ≤ δ else δ(|r| − ½δ), r = y − ŷ; gradient dL/dŷ = −clip(r, −δ, δ)."""
 
     name = "huber"
     title = "Huber loss"
-    formula = "L = ½e² if |e| ≤ δ, else δ(|e| − ½δ),  e = ŷ − y"
+    formula = "L = ½r² if |r| ≤ δ, else δ(|r| − ½δ),  r = y − ŷ"
     parameters = {"delta": (1.0, 0.0, np.inf)}
     differentiable = "once, everywhere"
 
@@ -219,11 +226,11 @@ class Huber(RegressionLoss):
 
 
 class LogCosh(RegressionLoss):
-    """log cosh(e) = e + softplus(−2e) − log 2, e = ŷ − y; gradient tanh(e)."""
+    """log cosh(r) = r + softplus(−2r) − log 2 (even in r), r = y − ŷ; gradient dL/dŷ = −tanh(r)."""
 
     name = "logcosh"
     title = "Log-cosh loss"
-    formula = "L = log cosh(ŷ − y)"
+    formula = "L = log cosh(r),  r = y − ŷ"
 
     def _value(self, y, p, **_):
         e = p - y
@@ -241,11 +248,11 @@ class LogCosh(RegressionLoss):
 
 
 class Quantile(RegressionLoss):
-    """Pinball(τ): τ(y − ŷ) if y ≥ ŷ else (1 − τ)(ŷ − y); gradient −τ or 1 − τ."""
+    """Pinball(τ): τ·r if r ≥ 0 else (τ − 1)·r, r = y − ŷ; gradient dL/dŷ = −τ (r > 0) or 1 − τ (r < 0)."""
 
     name = "quantile"
     title = "Quantile (pinball) loss"
-    formula = "L = τ(y − ŷ) if y ≥ ŷ, else (1 − τ)(ŷ − y)"
+    formula = "L = τ·r if r ≥ 0, else (τ − 1)·r,  r = y − ŷ"
     parameters = {"tau": (0.5, 0.0, 1.0)}
     differentiable = "everywhere except ŷ = y"
 

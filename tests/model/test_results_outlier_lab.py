@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lossdesk.model import LOSSES, RegressionData, best_constant, best_line
-from lossdesk.model.comparison import constant_cost_curve, fit_losses
+from lossdesk.model.comparison import constant_cost_curve, fit_losses, loss_of_residual
 from lossdesk.model.results.outlier_lab import (
     COMPARED,
     OutlierLabCache,
@@ -50,7 +50,7 @@ def test_fits_are_the_model_fits_of_every_compared_loss():
         fit, want = results.fits[name], direct[name]
         assert (fit.w, fit.b) == pytest.approx(best_line(reg.data.x, reg.data.y, name, **reg.loss_params[name]))
         assert (fit.w, fit.b, fit.cost) == (want.w, want.b, want.cost)
-        for attr in ("predictions", "errors", "losses", "shares", "pulls"):
+        for attr in ("predictions", "residuals", "losses", "shares", "pulls"):
             np.testing.assert_array_equal(getattr(fit, attr), getattr(want, attr))
         row = results.rows[name]
         assert (row.w, row.b, row.cost, row.dw, row.db) == (fit.w, fit.b, fit.cost, 0.0, 0.0)
@@ -88,20 +88,47 @@ def test_shares_sum_to_one_and_the_outlier_share_is_its_part():
     assert none.outlier is None and none.outlier_shares == {} and none.outlier_share("mse") == 0.0
 
 
-def test_loss_against_error_curves_are_each_loss_of_the_error():
+def test_loss_against_residual_curves_are_each_loss_of_the_residual():
     reg = regression().with_loss_param("huber", "delta", 2.0)
     lab = OutlierLabSettings(shown=("mse", "huber", "logcosh"))
     results = compute_outlier_lab(lab, reg, OutlierLabCache())
-    curves = results.errors
-    biggest = max(float(np.abs(results.fits[n].errors).max()) for n in lab.shown)
+    curves = results.residuals
+    biggest = max(float(np.abs(results.fits[n].residuals).max()) for n in lab.shown)
     assert curves.reach == pytest.approx(1.1 * max(biggest, 1.0))
-    assert curves.e[0] == pytest.approx(-curves.reach) and curves.e[-1] == pytest.approx(curves.reach)
+    assert curves.r[0] == pytest.approx(-curves.reach) and curves.r[-1] == pytest.approx(curves.reach)
     for name in COMPARED:
-        np.testing.assert_allclose(curves.values[name], LOSSES[name].of_residual(curves.e, **reg.loss_params[name]))
+        # of_residual takes ŷ − y = −r
+        np.testing.assert_allclose(curves.values[name], LOSSES[name].of_residual(-curves.r, **reg.loss_params[name]))
     # MSE may run off the top; the others fit under it
     assert curves.top == pytest.approx(1.3 * max(curves.values[n].max() for n in ("huber", "logcosh")))
     only_mse = compute_outlier_lab(OutlierLabSettings(shown=("mse",)), reg, OutlierLabCache())
-    assert only_mse.errors.top == pytest.approx(only_mse.errors.values["mse"].max())
+    assert only_mse.residuals.top == pytest.approx(only_mse.residuals.values["mse"].max())
+
+
+def test_residuals_are_target_minus_prediction():
+    reg = shifted(regression("linear"), 2, 12.0)
+    results = compute_outlier_lab(OutlierLabSettings(), reg, OutlierLabCache())
+    for name in COMPARED:
+        fit = results.fits[name]
+        np.testing.assert_allclose(fit.residuals, reg.data.y - fit.predictions)
+        # every point lies on its loss's curve over r
+        np.testing.assert_allclose(loss_of_residual(name, fit.residuals, **reg.loss_params[name]), fit.losses)
+    assert results.fits["mse"].residuals[2] > 0  # moved up: above the line
+
+
+@pytest.mark.parametrize("tau", [0.1, 0.5, 0.8])
+def test_the_pinball_curve_over_r_is_tau_r_above_and_tau_minus_one_r_below(tau):
+    reg = regression().with_loss_param("quantile", "tau", tau)
+    curves = compute_outlier_lab(OutlierLabSettings(shown=("quantile",)), reg, OutlierLabCache()).residuals
+    r, values = curves.r, curves.values["quantile"]
+    np.testing.assert_allclose(values, np.where(r >= 0, tau * r, (tau - 1) * r), atol=1e-12)
+    np.testing.assert_allclose(values, LOSSES["quantile"].value(r, np.zeros_like(r), tau=tau))
+
+
+def test_one_repeated_value_gets_a_window_of_its_size():
+    data = RegressionData(np.array([0.0, 1.0, 2.0]), np.array([1e6, 1e6, 1e6]))
+    constants = compute_outlier_lab(OutlierLabSettings(), RegressionSettings(source=DataSource.own(data))).constants
+    assert constants.c[-1] - constants.c[0] >= 0.05 * 1e6
 
 
 def test_best_constants_are_the_mean_median_and_quantile():

@@ -64,14 +64,14 @@ def test_toggling_a_loss_shows_its_line_and_table_row(qtbot, lab):
     qtbot.mouseClick(lab.checks["quantile"], Qt.MouseButton.LeftButton)
     assert "quantile" in lab.store.value.shown
     assert lab.fit_view.lines["quantile"].isVisible()
-    assert not lab.table.isRowHidden(4)
+    assert not lab.table.isColumnHidden(4)
     data = data_of(lab)
     w, b = best_line(data.x, data.y, "quantile", tau=0.5)
     assert line_of(lab.fit_view.lines["quantile"]) == pytest.approx((w, b), abs=1e-9)
-    assert lab.table.item(4, 1).text() == f"{w:.3f}".replace("-", "−")
+    assert lab.cell("quantile", "w").text() == f"{w:.3f}".replace("-", "−")
     qtbot.mouseClick(lab.checks["mse"], Qt.MouseButton.LeftButton)
     assert not lab.fit_view.lines["mse"].isVisible()
-    assert lab.table.isRowHidden(0)
+    assert lab.table.isColumnHidden(0)
 
 
 def test_the_store_drives_the_checkboxes_and_the_arrow_menu(lab):
@@ -101,7 +101,7 @@ def test_moving_the_outlier_swings_mse_far_more_than_mae(qtbot, lab):
     # the lines and the table follow
     for name in ("mse", "mae", "huber"):
         assert line_of(lab.fit_view.lines[name]) == pytest.approx(best_line(moved.x, moved.y, name), abs=1e-9)
-    shown_dw = float(lab.table.item(0, 4).text().replace("−", "-"))
+    shown_dw = float(lab.cell("mse", "Δw").text().replace("−", "-"))
     assert shown_dw == pytest.approx(best_line(moved.x, moved.y, "mse")[0] - before["mse"][0], abs=1e-3)
     # the outlier's share of the cost is far larger under MSE
     results = lab.results()
@@ -164,15 +164,16 @@ def test_best_constants_are_mean_median_and_quantile(qtbot, lab):
     assert abs(marks["mae"].value() - median0) < abs(marks["mse"].value() - mean0)
 
 
-def test_loss_against_error_marks_every_point(lab):
+def test_loss_against_residual_marks_every_point(lab):
     results = lab.results()
+    data = data_of(lab)
     for name in ("mse", "mae", "huber"):
-        errors, losses = lab.error_view.marks[name].getData()
+        residuals, losses = lab.error_view.marks[name].getData()
         fit = results.fits[name]
-        np.testing.assert_allclose(errors, fit.errors)
-        np.testing.assert_allclose(losses, LOSSES[name].of_residual(fit.errors))
-        e, values = lab.error_view.curves[name].getData()
-        np.testing.assert_allclose(values, LOSSES[name].of_residual(e))
+        np.testing.assert_allclose(residuals, data.y - fit.predictions)  # r = y − ŷ
+        np.testing.assert_allclose(losses, LOSSES[name].value(data.y, fit.predictions))
+        r, values = lab.error_view.curves[name].getData()
+        np.testing.assert_allclose(values, LOSSES[name].of_residual(-r))  # of_residual takes ŷ − y
 
 
 def test_a_bad_delta_is_reported_and_the_setting_kept(qtbot, lab):
@@ -223,7 +224,7 @@ def test_undo_in_the_lab_restores_the_outlier_alone(qtbot, lab):
     lab.history.undo_stack.undo()
     assert data_of(lab) == make_preset("linear")
     assert lab.outlier_controls.shift.value() == 0
-    assert lab.table.item(0, 4).text() == "+0.000"
+    assert lab.cell("mse", "Δw").text() == "+0.000"
 
 
 # ---------------------------------------------------------------------- inside the window

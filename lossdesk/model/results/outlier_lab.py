@@ -3,8 +3,9 @@
 ``compute_outlier_lab(lab, regression, cache)`` fits every compared loss's exact best
 line to the regression data, refits them with the outlier back where it was chosen (the
 table's Δw and Δb), and derives what the four views and the readouts draw: each point's
-share of the summed loss, each loss against the error e = ŷ − y, the cost of predicting
-one constant c, and the arrows of each point's pull on the chosen loss's line.
+share of the summed loss, each loss against the residual r = y − ŷ (the app's one sign
+convention: positive for a point above the line), the cost of predicting one constant c,
+and the arrows of each point's pull on the chosen loss's line.
 
 The settings are duck-typed (the model layer does not import ``lossdesk.settings``):
 ``lab`` has ``shown`` and ``arrows``; ``regression`` has ``data``, ``loss_params``,
@@ -20,16 +21,15 @@ from typing import Any, Callable, Hashable, TypeVar
 
 import numpy as np
 
-from lossdesk.model.comparison import LossFit, best_constants, constant_cost_curve, fit_loss
+from lossdesk.model.comparison import LossFit, best_constants, constant_cost_curve, fit_loss, loss_of_residual
 from lossdesk.model.dataset import RegressionData
-from lossdesk.model.losses import LOSSES
 
 #: the losses the lab compares, in the order it lists them
 COMPARED: tuple[str, ...] = ("mse", "mae", "huber", "logcosh", "quantile")
 #: the losses whose best constant is drawn (mean, median, τ-quantile)
 CONSTANT_LOSSES: tuple[str, ...] = ("mse", "mae", "quantile")
 CONSTANT_SAMPLES = 241
-ERROR_SAMPLES = 401
+RESIDUAL_SAMPLES = 401
 #: arrow length in data units per unit of pull, as a fraction of the spread of y
 ARROW_FRACTION = 0.04
 
@@ -50,11 +50,11 @@ class FitRow:
 
 
 @dataclass(frozen=True)
-class ErrorCurves:
-    """Each loss as a function of the error e, over [−reach, reach]."""
+class ResidualCurves:
+    """Each loss as a function of the residual r = y − ŷ, over [−reach, reach]."""
 
-    e: np.ndarray
-    values: dict[str, np.ndarray]  # loss name -> L(e) on ``e``
+    r: np.ndarray
+    values: dict[str, np.ndarray]  # loss name -> L(r) on ``r``
     reach: float
     top: float  # the height the view shows (MSE may run off it)
 
@@ -95,7 +95,7 @@ class OutlierLabResults:
     shares: dict[str, np.ndarray]  # each point's share of the summed loss, in percent
     shares_top: float  # the largest share drawn, in percent (at least 1)
     outlier_shares: dict[str, float]  # the outlier's share (a fraction) under each loss; empty without one
-    errors: ErrorCurves
+    residuals: ResidualCurves  # "Loss against residual"
     constants: ConstantCurves
     arrows: ArrowPulls
 
@@ -149,7 +149,7 @@ def _read_only(*arrays: np.ndarray) -> None:
 
 def _fit(data: RegressionData, loss: str, params: dict[str, float]) -> LossFit:
     fit = fit_loss(data, loss, **params)
-    _read_only(fit.predictions, fit.errors, fit.losses, fit.shares, fit.pulls)
+    _read_only(fit.predictions, fit.residuals, fit.losses, fit.shares, fit.pulls)
     return fit
 
 
@@ -169,14 +169,16 @@ def _reference_data(data: RegressionData, outlier: int | None, base: float) -> R
     return data.with_value(outlier, "y", base)  # type: ignore[return-value]
 
 
-def _error_curves(fits: dict[str, LossFit], shown: tuple[str, ...], params: dict[str, dict[str, float]]) -> ErrorCurves:
-    reach = max([float(np.abs(fits[n].errors).max()) for n in shown] + [1.0]) * 1.1
-    e = np.linspace(-reach, reach, ERROR_SAMPLES)
-    values = {name: LOSSES[name].of_residual(e, **params[name]) for name in COMPARED}
-    # MSE grows as e²: it may run off the top so that the others stay readable.
+def _residual_curves(fits: dict[str, LossFit], shown: tuple[str, ...],
+                     params: dict[str, dict[str, float]]) -> ResidualCurves:
+    reach = max([float(np.abs(fits[n].residuals).max()) for n in shown] + [1.0]) * 1.1
+    r = np.linspace(-reach, reach, RESIDUAL_SAMPLES)
+    values = {name: loss_of_residual(name, r, **params[name]) for name in COMPARED}
+    _read_only(r, *values.values())
+    # MSE grows as r²: it may run off the top so that the others stay readable.
     tops = [float(values[n].max()) for n in shown if n != "mse"]
     top = max(tops) * 1.3 if tops else float(values["mse"].max())
-    return ErrorCurves(e=e, values=values, reach=reach, top=top)
+    return ResidualCurves(r=r, values=values, reach=reach, top=top)
 
 
 def _constant_curves(y: np.ndarray, params: dict[str, dict[str, float]], cache: OutlierLabCache) -> ConstantCurves:
@@ -185,7 +187,9 @@ def _constant_curves(y: np.ndarray, params: dict[str, dict[str, float]], cache: 
 
 
 def _make_constant_curves(y: np.ndarray, params: dict[str, dict[str, float]]) -> ConstantCurves:
-    pad = 0.15 * (float(np.ptp(y)) or 1.0)
+    # Points all at one value: a window of ±15 % of it (not ±0.15 at 10⁶, whose ticks
+    # would need a dozen digits).
+    pad = 0.15 * (float(np.ptp(y)) or max(abs(float(y[0])), 1.0))
     c = np.linspace(float(y.min()) - pad, float(y.max()) + pad, CONSTANT_SAMPLES)
     costs = {name: constant_cost_curve(y, name, c, **params[name]) for name in CONSTANT_LOSSES}
     relative = {}
@@ -238,7 +242,7 @@ def compute_outlier_lab(lab: Any, regression: Any, cache: OutlierLabCache | None
         shares=shares,
         shares_top=shares_top,
         outlier_shares=outlier_shares,
-        errors=_error_curves(fits, shown, params),
+        residuals=_residual_curves(fits, shown, params),
         constants=_constant_curves(data.y, params, cache),
         arrows=_arrows(data.x, data.y, fits[lab.arrows]),
     )

@@ -1,4 +1,6 @@
-"""Share of the cost: for each loss, each point's part of the summed loss, as grouped bars."""
+"""Share of the cost: for each loss, each point's part of the summed loss, as grouped bars.
+
+A dotted line in the muted ink marks the outlier's group."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from lossdesk.qt import theme
 
 class CostSharesView:
     def __init__(self) -> None:
-        self.widget = theme.plot_widget("point", "share of the total loss (%)")
+        self.widget = theme.plot_widget("point", "share (%)")
         self.plot = self.widget.getPlotItem()
         self.bars: dict[str, pg.BarGraphItem] = {}
         for name, colour in theme.LOSS_COLOURS.items():
@@ -19,9 +21,13 @@ class CostSharesView:
             bar.setVisible(False)
             self.plot.addItem(bar)
             self.bars[name] = bar
-        self.marker = pg.InfiniteLine(0, angle=90, pen=theme.pen(theme.GREY, 1, pg.QtCore.Qt.PenStyle.DotLine))
+        self.marker = pg.InfiniteLine(0, angle=90)
         self.plot.addItem(self.marker)
         self.heights: dict[str, np.ndarray] = {}
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        self.marker.setPen(theme.pen(look.muted, 1.5, pg.QtCore.Qt.PenStyle.DotLine))
 
     def show(self, results: OutlierLabResults) -> None:
         """One group of bars per point, one bar per loss shown, side by side."""
