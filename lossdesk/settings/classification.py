@@ -22,6 +22,30 @@ def _default_source() -> DataSource:
     return DataSource.from_preset(DEFAULT_PRESET)
 
 
+def start_theta(data: ClassificationData, loss: str) -> tuple[float, ...]:
+    """Where a new classifier starts: wrong-ish but not flat, so there is something to see.
+
+    All-zero weights give every point p = ½ (identical losses, one spike in the
+    histogram). Instead a logistic model starts leaning the right way with its boundary
+    pushed off-centre (w = 0.5, b = −1: some points wrong, every loss different); a
+    softmax gives class k the direction 90° + 360°·(k + 0.45)/K, a fixed turn away from
+    where ring-shaped classes usually sit. It depends on the model's shape only.
+    """
+    predictor = predictor_for(data, loss)
+    d, k = predictor.n_features, predictor.n_outputs
+    if k == 1:
+        return (0.5,) * d + (-1.0,)
+    theta: list[float] = []
+    for c in range(k):
+        if d == 1:
+            weights = [0.5 * (c - (k - 1) / 2)]
+        else:
+            angle = np.pi / 2 + 2 * np.pi * (c + 0.45) / k
+            weights = [0.7 * float(np.cos(angle)), 0.7 * float(np.sin(angle))] + [0.0] * (d - 2)
+        theta += [round(w, 4) for w in weights] + [0.0]
+    return tuple(theta)
+
+
 def predictor_for(data: ClassificationData, loss: str) -> LinearPredictor:
     """Logistic regression for a binary loss, a linear softmax over K classes for a categorical one."""
     if LOSSES[loss].task == "multiclass":
@@ -31,7 +55,9 @@ def predictor_for(data: ClassificationData, loss: str) -> LinearPredictor:
 
 @dataclass(frozen=True)
 class ClassificationSettings:
-    """``theta`` holds every weight of the classifier (empty: start from zeros).
+    """``theta`` holds every weight of the classifier (empty: start from zeros). A new
+    value, and a new data set or loss whose classifier has another shape, start from
+    ``start_theta`` instead (zeros are flat: every p = ½).
 
     ``surface_axes`` are the two parameters the cost surface is drawn over; ``add_label``
     is the class a double-click in the data view adds.
@@ -41,7 +67,7 @@ class ClassificationSettings:
     loss: str = "bce"
     loss_params: dict[str, dict[str, float]] = field(
         default_factory=lambda: checks.default_loss_params(LOSS_NAMES))
-    theta: tuple[float, ...] = ()
+    theta: tuple[float, ...] | None = None  # None: ``start_theta``
     optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
     steps_per_frame: int = 1
     surface_axes: tuple[int, int] = (0, 1)
@@ -53,6 +79,8 @@ class ClassificationSettings:
         checks.name(self.loss, "the classification loss", LOSS_NAMES)
         object.__setattr__(self, "loss_params", checks.loss_params(self.loss_params, LOSS_NAMES))
         n = self.predictor().n_params
+        if self.theta is None:
+            object.__setattr__(self, "theta", start_theta(self.data, self.loss))
         if not isinstance(self.theta, (tuple, list)):
             raise SettingsError("the classifier's weights must be a list of numbers")
         theta = tuple(checks.number(v, "a weight", -LINE_LIMIT, LINE_LIMIT) for v in self.theta) or (0.0,) * n
@@ -99,7 +127,7 @@ class ClassificationSettings:
     def _refitted(self, source: DataSource, loss: str) -> dict:
         """θ, the surface axes and the class to add, kept where they still fit the new model."""
         n = predictor_for(source.data, loss).n_params  # type: ignore[arg-type]
-        theta = self.theta if len(self.theta) == n else ()
+        theta = self.theta if len(self.theta) == n else start_theta(source.data, loss)  # type: ignore[arg-type]
         axes = self.surface_axes if max(self.surface_axes) < n else (0, 1 if n > 1 else 0)
         label = self.add_label if self.add_label < source.data.n_classes else 0  # type: ignore[attr-defined]
         return {"theta": theta, "surface_axes": axes, "add_label": label}
@@ -114,6 +142,10 @@ class ClassificationSettings:
     def with_loss(self, loss: str) -> ClassificationSettings:
         checks.name(loss, "the classification loss", LOSS_NAMES)
         return replace(self, loss=loss, **self._refitted(self.source, loss))
+
+    def start(self) -> tuple[float, ...]:
+        """Where this classifier starts (what Reset goes back to without a run)."""
+        return start_theta(self.data, self.loss)
 
     def with_theta(self, theta) -> ClassificationSettings:
         return replace(self, theta=tuple(float(v) for v in np.asarray(theta, dtype=float).ravel()))

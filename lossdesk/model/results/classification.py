@@ -14,13 +14,17 @@ the user selected, and a cache that only memoises. It holds:
 * the descent path over those two parameters and the cost after each step;
 * the same cost from clipped probabilities and from logits, and how many points the clip
   changed; the selected point's K probabilities;
+* how the predictions spread per true class (``Spread``): over the probabilities for
+  cross-entropy, over the margins m = t·s for a score loss (hinge). A score loss has no
+  probabilities to show: ``shows_scores`` says so, the decision map then carries the raw
+  score s (and the margin lines s = ±1), the selected point its two scores;
 * why the loss cannot score these labels, when it cannot (then nothing else is computed).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -65,6 +69,12 @@ class DecisionMap:
     grid: np.ndarray
     boundary_x: np.ndarray
     boundary_y: np.ndarray
+    #: "probability" (cross-entropy), or "score" (hinge: the raw score s, no probabilities)
+    kind: str = "probability"
+    #: the score s along ``xs`` (one feature) or over the grid (G, G) (two), for ``kind`` "score"
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: where s = −1 and s = +1 cross the region (hinge's margin), as ((x, y), (x, y)) end points
+    margin_lines: tuple = ()
 
     @property
     def n_classes(self) -> int:
@@ -88,6 +98,22 @@ class ConfidenceCurve:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """How the predictions spread over the points of each true class (a histogram per class).
+
+    ``kind`` "p1": over P(class 1) (two classes); "p_true": over the probability of the
+    true class (K classes); "margin": over the margin m = t·s (hinge, t = ±1), clipped to
+    ``MARGIN_RANGE``. ``marks`` are x positions worth a guide line (½, or m = 0 and 1).
+    """
+
+    kind: str
+    edges: np.ndarray
+    counts: np.ndarray  # (K, bins)
+    x_range: tuple[float, float]
+    marks: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class BothWays:
     """The cost from clipped probabilities and from logits; ``clipped`` points differ."""
 
@@ -106,6 +132,7 @@ class ParameterSurface:
     z: np.ndarray
     current: tuple[float, float]
     lines: SurfaceLines  # colour range and contour lines
+    titles: tuple[str, str] = ("", "")  # the two parameters in plain words (``parameter_title``)
 
 
 @dataclass(frozen=True)
@@ -124,11 +151,16 @@ class RunPath:
 
 @dataclass(frozen=True)
 class SelectedPoint:
+    """One point's numbers. For a score loss (hinge) ``probabilities`` is empty and
+    ``scores`` holds each class's score (−s for class 0, s for class 1)."""
+
     row: int
     true_class: int
-    probabilities: np.ndarray  # (K,)
+    probabilities: np.ndarray  # (K,); empty for a score loss
     p_true: float
     loss: float
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    margin: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -156,10 +188,16 @@ class ClassificationResults:
     surface: ParameterSurface | None
     path: RunPath | None
     selected: SelectedPoint | None
+    spread: Spread | None = None
 
     @property
     def n_classes(self) -> int:
         return int(self.data.n_classes)
+
+    @property
+    def shows_scores(self) -> bool:
+        """A score loss (hinge): the views show scores and margins, never probabilities."""
+        return shows_scores(self.loss)
 
     def __eq__(self, other: object) -> bool:
         """Equal when every number is: arrays element by element, parts field by field."""
@@ -244,11 +282,11 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
     predictor = settings.predictor()
     theta = np.asarray(settings.theta, dtype=float)
     names = tuple(predictor.param_names)
-    region = data_region(data)
+    region = data_region(data, shows_scores(settings.loss))
     problem = settings.label_problem()
     if problem is not None:
         return ClassificationResults(data, settings.loss, theta, names, region, problem,
-                                     None, None, None, None, None, None, None)
+                                     None, None, None, None, None, None, None, None)
     snap = classifier_snapshot(data, settings.loss, predictor, theta, settings.params)
     both = None
     if snap.cost_from_probabilities is not None and snap.cost_from_logits is not None:
@@ -260,7 +298,8 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
             else surface_window(theta, i, j, run)
         z = cache.surface(objective_for(settings, cache), theta, i, j, window)
         surface = ParameterSurface((i, j), (names[i], names[j]), window, z, (float(theta[i]), float(theta[j])),
-                                   cache.lines.lines(window, z))
+                                   cache.lines.lines(window, z),
+                                   (parameter_title(names[i], short=True), parameter_title(names[j], short=True)))
     return ClassificationResults(
         data=data,
         loss=settings.loss,
@@ -269,24 +308,53 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
         region=region,
         label_problem=None,
         snapshot=snap,
-        decision=decision_map(data, predictor, theta, region),
+        decision=decision_map(data, predictor, theta, region, scores=shows_scores(settings.loss)),
         confidence=confidence_curve(settings.loss, snap),
         both_ways=both,
         surface=surface,
         path=run_path(snap, theta, (i, j), run),
-        selected=selected_point(snap, selected),
+        selected=selected_point(snap, selected, shows_scores(settings.loss)),
+        spread=spread_of(settings.loss, snap),
     )
 
 
 # ============================================================== pieces, each pure
-def data_region(data: ClassificationData) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The rectangle the data view frames: the points with a margin (one feature: y spans the classes)."""
+#: the y span of the one-feature data view under a score loss: points at t = ±1, scores around them
+SCORE_SPAN = (-2.4, 2.4)
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def shows_scores(loss: str) -> bool:
+    """Whether ``loss`` scores raw outputs (hinge) rather than probabilities."""
+    return LOSSES[loss].prediction == "score"
+
+
+def parameter_title(name: str, short: bool = False) -> str:
+    """A parameter name in plain words: "w1[0]" is the weight of x₁ for class 0, "b" the bias.
+
+    ``short`` is for an axis label ("x₁ weight, class 0"); otherwise for a list of choices.
+    """
+    base, _, rest = name.partition("[")
+    cls = rest.rstrip("]")
+    if base in ("w", "b"):
+        what = ("weight w" if base == "w" else "bias b") if not cls else ("weight" if base == "w" else "bias")
+    else:
+        feature = "x" + base[1:].translate(SUBSCRIPTS)
+        what = f"{feature} weight" if short else f"weight of {feature}"
+    if not cls:
+        return what
+    return f"{what}, class {cls}" if short else f"{what} for class {cls}"
+
+
+def data_region(data: ClassificationData, scores: bool = False) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The rectangle the data view frames: the points with a margin (one feature: y spans the
+    classes, 0 and 1, or for a score loss the labels t = ±1 and scores around them)."""
     x = data.x
     px = x[:, 0]
     padx = 0.15 * (float(np.ptp(px)) or 1.0)
     xr = (float(px.min()) - padx, float(px.max()) + padx)
     if data.n_features == 1:
-        return xr, (-0.12, 1.12)
+        return xr, (SCORE_SPAN if scores else (-0.12, 1.12))
     py = x[:, 1]
     pady = 0.15 * (float(np.ptp(py)) or 1.0)
     return xr, (float(py.min()) - pady, float(py.max()) + pady)
@@ -303,20 +371,37 @@ def probabilities_of(predictor: LinearPredictor, theta: np.ndarray, points: np.n
 
 def decision_map(data: ClassificationData, predictor: LinearPredictor, theta: np.ndarray,
                  region: tuple[tuple[float, float], tuple[float, float]] | None = None,
-                 curve_samples: int = CURVE_SAMPLES, grid_size: int = GRID_SIZE) -> DecisionMap:
-    """The classifier's probabilities over ``region`` (default: the data's region)."""
-    xr, yr = region if region is not None else data_region(data)
+                 curve_samples: int = CURVE_SAMPLES, grid_size: int = GRID_SIZE,
+                 scores: bool = False) -> DecisionMap:
+    """The classifier's probabilities over ``region`` (default: the data's region).
+
+    ``scores`` (a score loss, one output): also the raw score s there, and the margin
+    lines s = ±1; the view then draws scores, not probabilities.
+    """
+    xr, yr = region if region is not None else data_region(data, scores)
     empty = np.zeros(0)
+    scores = scores and predictor.n_outputs == 1
+    kind = "score" if scores else "probability"
     if data.n_features == 1:
         xs = np.linspace(*xr, curve_samples)
+        s = predictor.raw(theta, xs[:, None]) if scores else empty
         return DecisionMap(1, xr, yr, xs, probabilities_of(predictor, theta, xs[:, None]),
-                           np.zeros((0, 0, 0)), empty, empty)
+                           np.zeros((0, 0, 0)), empty, empty, kind, s)
     gx, gy = np.linspace(*xr, grid_size), np.linspace(*yr, grid_size)
     xx, yy = np.meshgrid(gx, gy, indexing="ij")
-    grid = probabilities_of(predictor, theta, np.column_stack([xx.ravel(), yy.ravel()]))
+    flat = np.column_stack([xx.ravel(), yy.ravel()])
+    grid = probabilities_of(predictor, theta, flat)
     grid = grid.reshape(grid_size, grid_size, -1)
     bx, by = boundary_line(theta, xr, yr) if predictor.n_outputs == 1 else (empty, empty)
-    return DecisionMap(2, xr, yr, np.zeros(0), np.zeros((0, 0)), grid, bx, by)
+    if not scores:
+        return DecisionMap(2, xr, yr, np.zeros(0), np.zeros((0, 0)), grid, bx, by)
+    s = predictor.raw(theta, flat).reshape(grid_size, grid_size)
+    lines = []
+    for level in (-1.0, 1.0):
+        shifted = np.array(theta, dtype=float)
+        shifted[2] -= level  # w·x + b = level  ⇔  w·x + (b − level) = 0
+        lines.append(boundary_line(shifted, xr, yr))
+    return DecisionMap(2, xr, yr, np.zeros(0), np.zeros((0, 0)), grid, bx, by, kind, s, tuple(lines))
 
 
 def boundary_line(theta: np.ndarray, xr: tuple[float, float], yr: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -351,6 +436,21 @@ def confidence_curve(loss: str, snap: ClassifierSnapshot) -> ConfidenceCurve:
     return ConfidenceCurve("log", cx, cy, snap.p_true, snap.losses, (0.0, 1.0))
 
 
+def spread_of(loss: str, snap: ClassifierSnapshot) -> Spread:
+    """The histogram the tab shows: probabilities for cross-entropy, margins for hinge."""
+    if shows_scores(loss) and snap.probabilities.shape[1] == 2:
+        edges = np.linspace(*MARGIN_RANGE, 25)
+        margins = np.clip(snap.margins, MARGIN_RANGE[0], MARGIN_RANGE[1])
+        k = snap.histogram_counts.shape[0]
+        counts = np.zeros((k, edges.size - 1), dtype=int)
+        for c in range(k):
+            counts[c], _ = np.histogram(margins[snap.labels == c], bins=edges)
+        return Spread("margin", edges, counts, MARGIN_RANGE, (0.0, 1.0))
+    binary = snap.probabilities.shape[1] == 2
+    return Spread("p1" if binary else "p_true", snap.histogram_edges, snap.histogram_counts, (0.0, 1.0),
+                  (0.5,) if binary else ())
+
+
 def surface_window(theta: np.ndarray, i: int, j: int, run: DescentRun | None = None,
                    size: int = SURFACE_SIZE) -> SurfaceWindow:
     """A square window centred on 0 that holds θ_i, θ_j (and the run's path) well inside.
@@ -378,11 +478,17 @@ def run_path(snap: ClassifierSnapshot, theta: np.ndarray, axes: tuple[int, int],
     return RunPath(thetas[:, [i, j]], np.asarray(run.costs, dtype=float), run.steps, run.status, run.message)
 
 
-def selected_point(snap: ClassifierSnapshot, row: int | None) -> SelectedPoint | None:
+def selected_point(snap: ClassifierSnapshot, row: int | None, scores: bool = False) -> SelectedPoint | None:
+    """The selected point's numbers (``scores``: a score loss, so scores and the margin too)."""
     if row is None or not 0 <= row < snap.n:
         return None
     true = int(snap.labels[row])
-    return SelectedPoint(row, true, snap.probabilities[row].copy(), float(snap.p_true[row]), float(snap.losses[row]))
+    point = SelectedPoint(row, true, snap.probabilities[row].copy(), float(snap.p_true[row]), float(snap.losses[row]))
+    if scores and snap.logits.ndim == 1:
+        z = float(snap.logits[row])
+        point = SelectedPoint(row, true, np.zeros(0), math.nan, float(snap.losses[row]),
+                              np.array([-z, z]), float(snap.margins[row]))
+    return point
 
 
 def logit_probe(logits: Any, true_class: int) -> LogitProbe:

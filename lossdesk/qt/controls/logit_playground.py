@@ -1,6 +1,6 @@
 """Drag K logits and watch the softmax probabilities and the categorical cross-entropy move.
 
-CCE from logits: L = log Σₖ e^{z_k} − z_y; the probabilities are softmax(z). The numbers
+CCE from logits: L = log Σₖ exp(zₖ) − z_y; the probabilities are softmax(z). The numbers
 come from ``logit_probe`` in the classification results; the view only draws them. The
 playground is a scratch pad beside the data: its logits are not part of the tab's settings.
 """
@@ -17,6 +17,11 @@ from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
 MAX_CLASSES = 6
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def sub(k: int) -> str:
+    return str(k).translate(SUBSCRIPTS)
 
 
 class LogitPlayground(QWidget):
@@ -24,7 +29,7 @@ class LogitPlayground(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        intro = QLabel("Each class gets a score, its <i>logit</i> z. Softmax turns the scores into "
+        intro = QLabel("Each class gets a score z (its <i>logit</i>). Softmax turns the scores into "
                        "probabilities that add up to 1; the loss is −log of the true class's probability.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -33,23 +38,28 @@ class LogitPlayground(QWidget):
         self.classes.setRange(2, MAX_CLASSES)
         self.classes.setValue(3)
         self.classes.setToolTip("How many classes")
-        form.addRow("Classes K", self.classes)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow("Classes", self.classes)
         self.true_class = QComboBox()
         self.true_class.setToolTip("The class the example really belongs to")
         form.addRow("True class", self.true_class)
         self.sliders: list[FloatSlider] = []
         for k in range(MAX_CLASSES):
-            slider = FloatSlider(f"z{k}", -6.0, 6.0, [2.0, 1.0, 0.1, 0.0, 0.0, 0.0][k], decimals=2,
+            slider = FloatSlider(f"z{sub(k)}", -6.0, 6.0, [2.0, 1.0, 0.1, 0.0, 0.0, 0.0][k], decimals=2,
                                  box_range=(-50.0, 50.0), tooltip=f"The logit (score) of class {k}")
             slider.valueChanged.connect(lambda _v: self.refresh())
             self.sliders.append(slider)
             form.addRow(slider)
         layout.addLayout(form)
         self.view = ClassProbabilitiesView("softmax probability")
-        layout.addWidget(ViewPanel("softmax(z)", self.view.widget, "Bars: probabilities; outlined: the true class"), 1)
+        panel = ViewPanel("Probabilities (softmax)", self.view.widget,
+                          "Bars: each class's probability; outlined: the true class")
+        panel.setMaximumHeight(300)  # a few bars: more height shows nothing more
+        layout.addWidget(panel, 1)
         self.readout = QLabel()
         self.readout.setWordWrap(True)
         layout.addWidget(self.readout)
+        layout.addStretch(0)
         self.classes.valueChanged.connect(self._classes_changed)
         self.true_class.currentIndexChanged.connect(lambda _i: self.refresh())
         self._classes_changed(3)
@@ -76,8 +86,8 @@ class LogitPlayground(QWidget):
         self.probe = probe
         self.view.show(probe.probabilities, y)
         show_text(self.readout,
-                  f"p<sub>{y}</sub> = {probe.probabilities[y]:.4f}   →   loss = −log p<sub>{y}</sub> = "
-                  f"log Σ e<sup>z</sup> − z<sub>{y}</sub> = <b>{probe.loss:.4f}</b>")
+                  f"p<sub>{y}</sub> = {probe.probabilities[y]:.4f}<br>loss = −log p<sub>{y}</sub> = "
+                  f"log Σ<sub>k</sub> e<sup>z<sub>k</sub></sup> − z<sub>{y}</sub> = <b>{probe.loss:.4f}</b>")
 
     @property
     def probabilities(self) -> np.ndarray:

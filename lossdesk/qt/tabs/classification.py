@@ -9,6 +9,7 @@ and the selected point; every view and readout draws that one value.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMenu,
+    QScrollArea,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +34,8 @@ from lossdesk.model.results.classification import (
     compute_classification,
     data_region,
     objective_for,
+    parameter_title,
+    shows_scores,
 )
 from lossdesk.model.results.regression import GRADIENT_TOL
 from lossdesk.model.results.runs import advance_run, run_news
@@ -46,8 +51,9 @@ from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.descent_panel import DescentPanel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
+from lossdesk.qt import theme
 from lossdesk.qt.formula import classification_cost_html
-from lossdesk.qt.tabs.data_actions import DataTabActions
+from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.class_data import ClassDataView
@@ -58,18 +64,74 @@ from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.probability_histogram import ProbabilityHistogramView
 from lossdesk.qt.views.true_class_loss import TrueClassLossView
-from lossdesk.settings import SettingsStore, changed_fields
+from lossdesk.settings import DataSource, SettingsStore, changed_fields
 from lossdesk.settings.classification import LOSS_NAMES
 from lossdesk.settings.regression import LINE_LIMIT
 from lossdesk.settings.selection import PointMarks
 
 CLASSIFICATION_LOSSES = LOSS_NAMES
 CLASSIFICATION_PRESETS = [name for name, p in PRESETS.items() if p.task == "classification"]
-ERROR_STYLE = ("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid #e8a39a;"
-               " padding: 4px; font-weight: bold; }")
+#: the loss list's words: short enough for the side column at larger text (the full
+#: name and formula are each item's tooltip)
+LOSS_CHOICES = {
+    "bce": "Binary cross-entropy",
+    "bce_logits": "Binary, from scores",
+    "hinge": "Hinge loss",
+    "cce": "Categorical cross-entropy",
+    "cce_logits": "Categorical, from scores",
+}
+#: each loss's formula as a student reads it (the model's strings carry "e^{z_k}" and "z_y")
+FORMULAS = {
+    "bce_logits": "L = log(1 + eᶻ) − y·z,  p = σ(z)",
+    "cce": "L = −log p(true class)   (p: the K class probabilities)",
+    "cce_logits": "L = log Σₖ exp(zₖ) − z(true class)   (z: the K scores)",
+}
+
+
+def formula_of(name: str) -> str:
+    return FORMULAS.get(name, LOSSES[name].formula)
+
+
 NO_POINT_TEXT = "Click a point to see its class probabilities."
+NO_POINT_SCORE_TEXT = "Click a point to see its score and margin."
+#: each panel's title and tooltip, for probability losses and for a score loss (hinge)
+TITLES = {
+    "hist": (("Predicted probabilities", "How the predicted probabilities spread, per true class"),
+             ("Margins", "How the margins m = t·s spread, per true class (t = −1 for class 0, +1 for "
+                         "class 1): a point with m ≥ 1 costs nothing, m < 0 is on the wrong side")),
+    "truth": (("Loss against confidence", "A confidently wrong prediction (p near 0) costs a lot"),
+              ("Loss against margin", "Hinge loss max(0, 1 − m): zero once a point is on its side "
+                                      "by a margin of 1, growing in a straight line below that")),
+}
+BOTH_WAYS_TIP = ("Libraries compute cross-entropy in one of two ways: from the probabilities, clipped to "
+                 "[10⁻⁷, 1 − 10⁻⁷] so that log 0 never happens, or straight from the logits (the raw "
+                 "scores before the sigmoid or softmax), which needs no clipping and stays exact.")
 #: settings whose change makes a descent run in progress meaningless
 RUN_INPUTS = frozenset({"source", "loss", "loss_params", "optimizer"})
+
+
+class SideTabs(QTabWidget):
+    """The side column's tabs, telling the scroll area around them the height their
+    word-wrapped labels need at the column's width (larger text wraps into more lines;
+    without this the scroll area gave them one line's height and cut the rest off)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt naming)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        page = self.currentWidget()
+        height = self.minimumSizeHint().height()
+        if page is None or not page.hasHeightForWidth():
+            return height
+        chrome = height - page.minimumSizeHint().height()  # the tab bar and the frame
+        frame = self.width() - page.width() if page.width() > 0 else 8
+        return max(height, page.heightForWidth(width - frame) + chrome)
 
 
 class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
@@ -100,26 +162,26 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
                                     "right-click a point to change its label or remove it.")
         self.add_class = QComboBox()
         self.add_class.setToolTip("The class a double-click in the plot adds")
-        self.data_panel.add_header_widget(QLabel("add:"))
+        self.add_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.add_class.setMinimumContentsLength(5)
         self.data_panel.add_header_widget(self.add_class)
         self.surface_panel = ViewPanel("Cost surface", self.surface_view.widget,
                                        "The cost over the two chosen parameters, the others held where they are; "
                                        "drag the ring to set those two")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
                                     "One bar per point; the dashed line is the cost")
-        self.hist_panel = ViewPanel("Predicted probabilities", self.hist_view.widget,
-                                    "How the predictions spread, per true class")
-        self.truth_panel = ViewPanel("Loss against confidence", self.truth_view.widget,
-                                     "A confidently wrong prediction (p near 0) costs a lot")
+        self.hist_panel = ViewPanel(TITLES["hist"][0][0], self.hist_view.widget, TITLES["hist"][0][1])
+        self.truth_panel = ViewPanel(TITLES["truth"][0][0], self.truth_view.widget, TITLES["truth"][0][1])
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget, "The cost after each descent step")
 
         self.formula = QLabel()
         self.formula.setWordWrap(True)
         self.formula.setTextFormat(Qt.TextFormat.RichText)
-        self.formula.setStyleSheet("QLabel { background: #f5f7fb; border: 1px solid #d0d7e2; padding: 4px; }")
+        theme.styled(self.formula, theme.formula_style)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(ERROR_STYLE)
+        theme.styled(self.banner, lambda look: (f"QLabel {{ color: {look.error}; font-weight: bold; "
+                                                f"border: 1px solid {look.error}; padding: 4px; }}"))
         self.banner.setVisible(False)
 
         # ---------------------------------------------------------------- controls
@@ -133,6 +195,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, PRESETS[name].description, Qt.ItemDataRole.ToolTipRole)
         self.preset.setToolTip("A built-in labelled data set (Ctrl+Z brings the old points back)")
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Preset", self.preset)
         self.noise = FloatSlider("", 0.0, 3.0, 0.8, decimals=2,
                                  tooltip="How spread out each class is; moving it draws the preset's points again")
@@ -142,43 +205,60 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         form = QFormLayout(loss_box)
         self.loss = QComboBox()
         for name in CLASSIFICATION_LOSSES:
-            self.loss.addItem(LOSSES[name].title, name)
-            self.loss.setItemData(self.loss.count() - 1, LOSSES[name].formula, Qt.ItemDataRole.ToolTipRole)
+            self.loss.addItem(LOSS_CHOICES.get(name, LOSSES[name].title), name)
+            self.loss.setItemData(self.loss.count() - 1, f"{LOSSES[name].title}: {formula_of(name)}",
+                                  Qt.ItemDataRole.ToolTipRole)
         self.loss.setToolTip("Binary losses fit a logistic model; categorical ones a softmax over K classes")
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for combo in (self.preset, self.loss):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         form.addRow("Loss", self.loss)
         self.param_i = QComboBox()
         self.param_j = QComboBox()
-        self.param_i.setToolTip("The parameter along the surface's horizontal axis")
-        self.param_j.setToolTip("The parameter along the surface's vertical axis")
+        for combo, where in ((self.param_i, "across (x axis)"), (self.param_j, "up (y axis)")):
+            combo.setToolTip(f"The parameter the cost surface shows {where}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         form.addRow("Surface x", self.param_i)
         form.addRow("Surface y", self.param_j)
         self.both_ways = QLabel()
         self.both_ways.setWordWrap(True)
-        self.both_ways.setToolTip("The same cost computed from clipped probabilities and from logits")
+        self.both_ways.setToolTip(BOTH_WAYS_TIP)
         form.addRow(self.both_ways)
         clay.addWidget(loss_box)
         self.descent = DescentPanel(store, self)
+        for form in [self.descent.layout(), *self.descent.findChildren(QFormLayout)]:
+            if isinstance(form, QFormLayout):  # long labels go above their control with larger text
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         clay.addWidget(self.descent)
         point_box = QGroupBox("Selected point")
         play = QVBoxLayout(point_box)
         self.point_text = QLabel(NO_POINT_TEXT)
         self.point_text.setWordWrap(True)
         play.addWidget(self.point_text)
+        self.point_view.widget.setMaximumHeight(260)  # a few bars: more height shows nothing more
         play.addWidget(self.point_view.widget)
+        play.addStretch(1)  # a tall column: the room goes below the view, not around the text
         clay.addWidget(point_box, 1)
 
         self.editor = DatasetEditor(store, history, marks)
         self.playground = LogitPlayground()
-        self.side = QTabWidget()
+        self.side = SideTabs()
         self.side.addTab(controls, "Controls")
         self.side.addTab(self.editor, "Data table")
         self.side.addTab(self.playground, "Logits")
-        self.side.setMinimumWidth(290)
+        self.side.setMinimumWidth(250)
         self.side.setMaximumWidth(380)
 
-        lay_out_tab(self, self.side, [self.data_panel, self.surface_panel],
-                    [self.loss_panel, self.hist_panel, self.truth_panel, self.curve_panel],
-                    header=[self.formula, self.banner], top_sizes=[540, 400])
+        # The loss curve sits under the surface it is the cost of: three small views in the
+        # bottom row keep the tab narrow enough for a projector at larger text.
+        self.surface_column = QSplitter(Qt.Orientation.Vertical)
+        self.surface_column.addWidget(self.surface_panel)
+        self.surface_column.addWidget(self.curve_panel)
+        self.surface_column.setSizes([250, 110])
+        self.surface_column.setChildrenCollapsible(False)
+        lay_out_tab(self, self.side, [self.data_panel, self.surface_column],
+                    [self.loss_panel, self.hist_panel, self.truth_panel],
+                    header=[self.formula, self.banner], top_sizes=[540, 400], side_width=340)
 
         # The run must follow every change, seen or not; the views only when shown.
         store.changed.connect(self._forget_stale_run)
@@ -187,6 +267,37 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self._connect()
         self.connect_data_actions("Change spread")
         self.refresh(EVERYTHING)
+        theme.follow(self._restyle)
+
+    def _restyle(self, look: theme.Look) -> None:
+        """Text coloured in code follows the theme: draw the numbers again. A new text size:
+        the combo boxes measure their items again (Qt keeps a combo's minimum size from the
+        old font, and the side column would then cut "Categorical cross-entropy" short)."""
+        if self._shown.get("font_scale") != look.font_scale:
+            self._shown["font_scale"] = look.font_scale
+            for combo in self.findChildren(QComboBox):
+                sheet = combo.styleSheet()
+                combo.setStyleSheet(sheet + " ")  # a style change clears both size caches
+                combo.setStyleSheet(sheet)
+            self._widen_side()
+        if self._shown.pop("both_ways_look", None) is not None and self._results is not None \
+                and self._results.snapshot is not None:
+            self._show_numbers(self._results)
+
+    def _widen_side(self) -> None:
+        """Give the controls column the width its controls need at this text size (up to its
+        maximum), taken from the views beside it: nothing in it is cut short."""
+        column = self.side.parentWidget()
+        while column is not None and not isinstance(column, QScrollArea):
+            column = column.parentWidget()
+        split = column.parentWidget() if column is not None else None
+        if not isinstance(split, QSplitter) or split.indexOf(column) != 0:
+            return
+        need = min(self.side.minimumSizeHint().width() + column.verticalScrollBar().sizeHint().width() + 2,
+                   self.side.maximumWidth())
+        sizes = split.sizes()
+        if len(sizes) == 2 and 0 < sizes[0] < need and sizes[1] > need - sizes[0]:
+            split.setSizes([need, sizes[1] - (need - sizes[0])])
 
     # ==================================================================== wiring
     def _connect(self) -> None:
@@ -213,6 +324,25 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
 
     def preset_controls(self) -> tuple[QComboBox, FloatSlider]:
         return self.preset, self.noise
+
+    def load_preset(self, name: str, noise: float | None = None) -> None:
+        """The preset's points (one undo step), the classifier at its (not flat) start, the views fitted."""
+        self.descent.set_playing(False)
+        source = DataSource.from_preset(name, noise)
+        if write(self.show_message, lambda: self.history.apply(self._at_start(source), f"Load preset {name}"),
+                 self.show_origin):
+            self.refit_views()
+
+    def load_data(self, data, text: str) -> None:
+        """The user's own points (one undo step), the classifier at its start, the views fitted."""
+        self.descent.set_playing(False)
+        if write(self.show_message, lambda: self.history.apply(self._at_start(DataSource.own(data)), text),
+                 self.show_origin):
+            self.refit_views()
+
+    def _at_start(self, source: DataSource) -> Any:
+        # at_start's empty θ means zeros (every p = ½); None is the classifier's own start
+        return replace(at_start(self.store.value.with_source(source)), theta=None)
 
     def _noise_changed(self, noise: float, live: bool) -> None:
         super()._noise_changed(noise + 0.0, live)  # "-0" typed in the box is 0 (+0.0 drops the sign)
@@ -250,7 +380,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
 
     def reset_run(self) -> None:
         """θ back to where the run started (no run: the classifier's start) and the run cleared."""
-        start = tuple(self.run.thetas[0]) if self.run is not None else ()
+        start = tuple(self.run.thetas[0]) if self.run is not None else self.store.value.start()
         self.run = None
         self.store.update(theta=start)
         self.settings_changed(frozenset({"run"}))
@@ -348,7 +478,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
 
     def refit_views(self) -> None:
         """Frame the data (cheap: the region depends on the points alone, no surface is computed)."""
-        self.data_view.fit_range(data_region(self.store.value.data))
+        s = self.store.value
+        self.data_view.fit_range(data_region(s.data, shows_scores(s.loss)))
 
     def data_problem(self, data) -> str | None:
         """Why these points cannot be opened under the current loss (None: they can)."""
@@ -383,17 +514,27 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self._show_marks(res)
 
     def _show_data(self, res: ClassificationResults) -> None:
-        data, source = res.data, self.store.value.source
-        if self._shown.get("data") is data:
+        data, source, scores = res.data, self.store.value.source, res.shows_scores
+        if self._shown.get("data") is data and self._shown.get("scores") == scores:
             return
         old_data, old_source = self._shown.get("data"), self._shown.get("source")
-        self.data_view.set_points(data.x, data.labels, data.n_classes)
+        self.data_view.set_points(data.x, data.labels, data.n_classes, scores)
         # Frame the points when they are new, not while the user edits them.
-        if (old_data is None or old_data.n_features != data.n_features
+        if (old_data is None or old_data.n_features != data.n_features or self._shown.get("scores") != scores
                 or (source.preset is not None and (old_source is None or source.preset != old_source.preset))):
             self.data_view.fit_range(res.region)
-        self._shown["data"], self._shown["source"] = data, source
+        self._shown["data"], self._shown["source"], self._shown["scores"] = data, source, scores
         self._shown.pop("point", None)
+        self._show_titles(scores)
+
+    def _show_titles(self, scores: bool) -> None:
+        """Probability views say probability; under a score loss they say score and margin."""
+        for panel, key in ((self.hist_panel, "hist"), (self.truth_panel, "truth")):
+            title, about = TITLES[key][int(scores)]
+            if panel.title.text() != title:
+                panel.title._about = about  # what HeaderLabel puts under the title in its tooltip
+                panel.title.setText(title)
+                panel.title.setToolTip(f"<b>{title}</b><br>{about}")
 
     def _show_controls(self) -> None:
         s = self.store.value
@@ -403,7 +544,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             with signals_blocked(self.param_i, self.param_j):
                 for combo in (self.param_i, self.param_j):
                     combo.clear()
-                    combo.addItems(list(names))
+                    for name in names:
+                        combo.addItem(parameter_title(name, short=True), name)
+                        combo.setItemData(combo.count() - 1, parameter_title(name), Qt.ItemDataRole.ToolTipRole)
             self._shown["param_names"] = names
         for combo, index in zip((self.param_i, self.param_j), s.surface_axes):
             if combo.currentIndex() != index:
@@ -413,7 +556,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         if self.add_class.count() != k:
             with signals_blocked(self.add_class):
                 self.add_class.clear()
-                self.add_class.addItems([str(c) for c in range(k)])
+                self.add_class.addItems([f"add class {c}" for c in range(k)])
         if self.add_class.currentIndex() != s.add_label:
             with signals_blocked(self.add_class):
                 self.add_class.setCurrentIndex(s.add_label)
@@ -438,13 +581,14 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         assert snap is not None and res.confidence is not None and res.path is not None
         self.data_view.show_model(res.decision)
         self.loss_view.show(snap)
-        self.hist_view.show(snap)
+        assert res.spread is not None
+        self.hist_view.show(res.spread)
         self.truth_view.show(res.confidence)
         self._show_numbers(res)
         surface = res.surface
         if surface is not None:
             if self._shown.get("surface") is not surface.z or self._shown.get("window") != surface.window:
-                self.surface_view.set_axis_labels(*surface.labels)
+                self.surface_view.set_axis_labels(*surface.titles)
                 self.surface_view.show_surface(surface.window, surface.z, surface.lines)
                 self.surface_view.optimum.setData([], [])
                 self._shown["surface"], self._shown["window"] = surface.z, surface.window
@@ -452,28 +596,44 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         path = res.path
         self.surface_view.show_path(path.points)
         self.curve_view.show(path.costs, None)
+        self._frame_costs(path.costs)
         show_text(self.curve_panel.readout, "" if path.status is None else f"step {path.steps}   cost {path.costs[-1]:.4g}")
         self.descent.show_run_text(path.message)
+
+    def _frame_costs(self, costs: np.ndarray) -> None:
+        """A flat cost (one point, or a run that stalls) gets a few percent of room, never a
+        span of 10⁻¹² labelled with thirteen digits."""
+        if costs.size == 0 or not np.all(np.isfinite(costs)):
+            return
+        low, high = float(costs.min()), float(costs.max())
+        pad = max(0.05 * max(abs(low), abs(high)), 1e-3)
+        if high - low < 2 * pad:
+            mid = 0.5 * (low + high)
+            low, high = mid - pad, mid + pad
+        theme.stable_range(self.curve_view.plot, y=(max(0.0, low) if low >= 0 else low, high), margin=0.05)
 
     def _show_numbers(self, res: ClassificationResults) -> None:
         snap = res.snapshot
         assert snap is not None
         loss = LOSSES[res.loss]
-        show_text(self.formula, classification_cost_html(loss.title, loss.formula, snap.n, snap.total, snap.cost,
-                                                         snap.accuracy))
+        show_text(self.formula, classification_cost_html(loss.title, formula_of(res.loss), snap.n, snap.total,
+                                                         snap.cost, snap.accuracy))
         show_text(self.loss_panel.readout, f"cost = {snap.cost:.4g}")
         show_text(self.data_panel.readout, f"n = {snap.n}   K = {res.n_classes}")
         both = res.both_ways
+        self._shown["both_ways_look"] = theme.look()
         if both is None:
-            show_text(self.both_ways, "Hinge scores raw outputs: there are no probabilities to clip.")
+            show_text(self.both_ways, "Hinge loss scores the raw outputs: it uses no probabilities.")
             return
-        text = (f"from clipped probabilities: <b>{both.from_probabilities:.6g}</b><br>"
-                f"from logits: <b>{both.from_logits:.6g}</b>")
+        text = (f"Cost worked out from the probabilities: <b>{both.from_probabilities:.6g}</b><br>"
+                f"and straight from the scores: <b>{both.from_logits:.6g}</b>")
         if both.clipped:
-            text += (f"<br><span style='color:#8c1d12'>Clipping to [10⁻⁷, 1 − 10⁻⁷] changed {both.clipped} "
-                     f"point(s): the probability form cannot see how sure the model is.</span>")
+            what = "point" if both.clipped == 1 else "points"
+            text += (f"<br><span style='color:{theme.look().error}'>The model is so sure about {both.clipped} "
+                     f"{what} that its probability was rounded off: only the scores still show "
+                     f"how sure it is.</span>")
         else:
-            text += "<br>No probability was clipped: both agree."
+            text += "<br>The two ways give the same cost."
         show_text(self.both_ways, text)
 
     def _show_marks(self, res: ClassificationResults) -> None:
@@ -485,17 +645,23 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.loss_view.show_highlight(focus)
         self.truth_view.show_highlight(focus)
         point = res.selected
+        scores = res.shows_scores
         if point is None:
-            if self._shown.get("point", -1) is None:
+            if self._shown.get("point", -1) is None and self._shown.get("point_scores") == scores:
                 return  # nothing selected before or now: leave the empty view alone
-            self.point_view.show(np.zeros(max(2, res.n_classes)), None)
-            show_text(self.point_text, NO_POINT_TEXT)
-            self._shown["point"] = None
+            self.point_view.show(np.zeros(max(2, res.n_classes)), None, scores)
+            show_text(self.point_text, NO_POINT_SCORE_TEXT if scores else NO_POINT_TEXT)
+            self._shown["point"], self._shown["point_scores"] = None, scores
             return
-        self.point_view.show(point.probabilities, point.true_class)
-        show_text(self.point_text, f"Point {point.row}, class {point.true_class}: p<sub>{point.true_class}</sub> = "
-                                   f"{point.p_true:.4f}, loss = {point.loss:.4f}")
-        self._shown["point"] = point
+        if point.scores.size:
+            self.point_view.show(point.scores, point.true_class, True)
+            show_text(self.point_text, f"Point {point.row}, class {point.true_class}: score s = {point.scores[1]:.4f}, "
+                                       f"margin m = {point.margin:.4f}, loss = {point.loss:.4f}")
+        else:
+            self.point_view.show(point.probabilities, point.true_class)
+            show_text(self.point_text, f"Point {point.row}, class {point.true_class}: "
+                                       f"p<sub>{point.true_class}</sub> = {point.p_true:.4f}, loss = {point.loss:.4f}")
+        self._shown["point"], self._shown["point_scores"] = point, scores
 
     # ==================================================================== messages
     def show_message(self, text: str, level: str = "info") -> None:

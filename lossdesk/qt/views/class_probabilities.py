@@ -1,4 +1,8 @@
-"""K class probabilities as bars, the true class outlined: for a chosen point, or the playground."""
+"""K class probabilities as bars, the true class outlined: for a chosen point, or the playground.
+
+For a score loss (hinge) the bars are the two classes' scores (−s and s) instead, on an
+axis around 0.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from lossdesk.qt.views.class_data import class_colour
 
 class ClassProbabilitiesView:
     def __init__(self, y_label: str = "probability") -> None:
+        self.y_label = y_label
         self.widget = theme.plot_widget("class", y_label)
         self.widget.setMinimumHeight(110)
         self.plot = self.widget.getPlotItem()
@@ -18,12 +23,22 @@ class ClassProbabilitiesView:
         self.plot.addItem(self.bars)
         self.truth = pg.BarGraphItem(x=[0], height=[0], width=0.7, brush=None, pen=pg.mkPen(theme.INK, width=3))
         self.plot.addItem(self.truth)
+        self.zero = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.GREY, 1))
+        self.zero.setVisible(False)
+        self.plot.addItem(self.zero)
         self.plot.setYRange(0, 1.0, padding=0.02)
         self.heights = np.zeros(0)
+        self.scores = False
+        theme.follow(self.restyle)
 
-    def show(self, probabilities: np.ndarray, true_class: int | None) -> None:
-        k = probabilities.size
-        self.heights = np.asarray(probabilities, dtype=float)
+    def restyle(self, look: theme.Look) -> None:
+        self.truth.setOpts(pen=pg.mkPen(look.ink, width=3))
+        self.zero.setPen(theme.pen(look.muted, 1))
+
+    def show(self, values: np.ndarray, true_class: int | None, scores: bool = False) -> None:
+        """Bars of ``values``: probabilities, or (``scores``) each class's score."""
+        k = values.size
+        self.heights = np.asarray(values, dtype=float)
         self.bars.setOpts(x=np.arange(k), height=self.heights, width=0.7,
                           brushes=[pg.mkBrush(class_colour(c)) for c in range(k)])
         if true_class is None:
@@ -31,6 +46,15 @@ class ClassProbabilitiesView:
         else:
             self.truth.setOpts(x=[true_class], height=[self.heights[true_class]], width=0.7)
             self.truth.setVisible(True)
+        if scores != self.scores:
+            self.scores = scores
+            self.plot.setLabel("left", "score" if scores else self.y_label)
+            self.zero.setVisible(scores)
+        if scores:
+            top = max(1.0, float(np.abs(self.heights).max()) if k else 1.0)
+            theme.stable_range(self.plot, y=(-top, top), margin=0.05)
+        else:
+            self.plot.setYRange(0, 1.0, padding=0.02)
         self.plot.setXRange(-0.6, k - 0.4, padding=0)
         ticks = [[(c, str(c)) for c in range(k)]]
         self.plot.getAxis("bottom").setTicks(ticks)

@@ -16,14 +16,14 @@ from lossdesk.qt.views.data_fit import move_positions
 
 BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss
 AXIS_LABELS = {
-    "log": ("probability of the true class p", "loss −log p"),
-    "hinge": ("margin m = t·s (t = ±1)", "loss max(0, 1 − m)"),
+    "log": ("p of the true class", "loss −log p"),
+    "hinge": ("margin m = t·s", "hinge loss"),
 }
 
 
 class TrueClassLossView:
     def __init__(self) -> None:
-        self.widget = theme.plot_widget("probability of the true class p", "loss −log p")
+        self.widget = theme.plot_widget(*AXIS_LABELS["log"])
         self.plot = self.widget.getPlotItem()
         self.curve = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 2.5))
         self.plot.addItem(self.curve)
@@ -39,6 +39,11 @@ class TrueClassLossView:
         self.mode = ""
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        for item in self.bands:
+            item.setPen(pg.mkPen(look.ink, width=0.8))
 
     def show(self, confidence: ConfidenceCurve) -> None:
         """The loss curve of ``confidence.kind`` and every point on it."""
