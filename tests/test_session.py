@@ -130,10 +130,15 @@ def test_every_schema_1_file_opens_and_round_trips(path):
 
 
 def test_the_default_schema_1_file_is_the_default_window():
+    """The first release's default window, as saved then: the same as today's default
+    except the starting points that have changed since (the learning rate and the weights
+    it saved are kept, so the file shows what it showed)."""
     app = Session.load(DATA / "v1_default.lossdesk").settings
     default = AppSettings()
-    assert app.regression == default.regression
-    assert app.classification == default.classification
+    assert app.regression.optimizer.values["lr"] == 0.1  # as saved
+    assert replace(app.regression, optimizer=default.regression.optimizer) == default.regression
+    assert all(v == 0.0 for v in app.classification.theta)  # as saved: the old flat start
+    assert replace(app.classification, theta=default.classification.theta) == default.classification
     assert app.outlier_lab == default.outlier_lab
     assert app.descent_lab.racing == default.descent_lab.racing
     assert app.descent_lab.optimizers == default.descent_lab.optimizers

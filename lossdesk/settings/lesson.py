@@ -20,7 +20,7 @@ def settings_for_step(current: AppSettings, setup: dict[str, Any], step: int) ->
             c = c.with_source(DataSource.from_preset(setup["preset"]))
         if "loss" in setup:
             c = c.with_loss(setup["loss"])
-        return replace(app, classification=replace(c, theta=()))
+        return replace(app, classification=replace(c, theta=None))  # the usual start, not flat zeros
     r = app.regression
     if "preset" in setup:
         r = r.with_source(DataSource.from_preset(setup["preset"]))

@@ -29,7 +29,7 @@ def at_start(value: Any) -> Any:
     if "w" in names:
         changes.update(w=0.0, b=0.0)
     if "theta" in names:
-        changes["theta"] = ()
+        changes["theta"] = None  # the usual start (start_theta), not flat zeros
     if "outlier" in names:
         changes.update(outlier=None, outlier_base=0.0)
     return replace(value, **changes)
