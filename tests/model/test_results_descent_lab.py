@@ -48,7 +48,7 @@ def test_without_a_race_every_racer_waits_at_the_start(lab, regression):
     assert results.automatic_start
     assert results.start == pytest.approx(automatic_start(regression.data))
     for racer in results.racers.values():
-        assert racer.steps == 0 and racer.status == "running" and racer.status_text == "running"
+        assert racer.steps == 0 and racer.status == "running" and racer.status_text == "ready"
         assert racer.ball == pytest.approx(results.start)
         assert racer.velocity_arrow is None
     assert results.steps == 0 and results.running

@@ -18,9 +18,11 @@ What is derived here, so that the views only draw:
   arrow (the way downhill, −∇C) and, for methods whose step carries momentum, the
   velocity arrow (the step just taken). Each kind of arrow has one scale for every
   racer, so their lengths compare;
-* the 3-D valley: the surface as a mesh on a fixed ground square and every racer's
-  trail lifted just above it;
-* the rows of the status table.
+* the 3-D valley: the surface as a mesh on a fixed ground square, every racer's
+  trail lifted just above it, every ball lifted clear of the mesh around it, and the
+  axes (lines, ground grid, tick labels in w, b and cost);
+* the loss curves' cost range (never a span too thin to read, even for a flat curve);
+* the rows of the status table ("ready" until a step has run).
 """
 
 from __future__ import annotations
@@ -60,8 +62,19 @@ VALLEY_HEIGHT = 7.0
 VALLEY_CLIP = 1.4
 #: the trails float this far above the mesh, so the mesh does not hide them
 VALLEY_LIFT = 0.15
+#: a ball floats this far above the highest mesh corner around it, so the mesh never covers it
+BALL_LIFT = 0.35
+#: the cost axis stands this far outside the ground square's corner
+AXIS_OFFSET = 0.6
+#: about this many labelled ticks on each axis of the 3-D valley
+AXIS_TICKS = 5
+#: the loss curves' cost axis spans at least this share of the cost (and at least MIN_COST_SPAN)
+FLAT_SPAN = 0.05
+MIN_COST_SPAN = 1e-3
 
 STATUS_TEXT = {"running": "running", "converged": "converged", "max_steps": "stopped"}
+#: a racer that has not taken a step yet (before Play or Step)
+READY_TEXT = "ready"
 
 
 class LabChoices(Protocol):
@@ -143,6 +156,20 @@ class ValleyMesh:
 
 
 @dataclass(frozen=True)
+class ValleyAxes:
+    """The 3-D valley's axes in ground coordinates: lines to draw and text to place.
+
+    ``lines`` and ``grid`` are (2k, 3) arrays of segment end points, taken in pairs.
+    Every label is (position, text); the tick labels show w, b and the cost themselves.
+    """
+
+    lines: np.ndarray  # the w axis (front edge), the b axis (right edge), the cost axis (left corner)
+    grid: np.ndarray  # ground lines at the w and b ticks
+    ticks: tuple[tuple[tuple[float, float, float], str], ...]
+    titles: tuple[tuple[tuple[float, float, float], str], ...]  # "w (slope)", "b (intercept)", "cost"
+
+
+@dataclass(frozen=True)
 class DescentLabResults:
     """One consistent set of numbers for the lab, all for the same settings and step."""
 
@@ -158,8 +185,11 @@ class DescentLabResults:
     arrow_scales: tuple[float, float]  # length per unit of −∇C, and per unit of step
     curve_steps: int  # the loss curves' step axis runs 0 … curve_steps
     curve_top: float  # the highest cost any curve starts at (at least best_cost)
+    cost_range: tuple[float, float]  # the loss curves' cost axis: best_cost … curve_top, never too thin
     valley: ValleyMesh
     valley_trails: dict[str, np.ndarray]  # per racer: (steps + 1, 3) points just above the mesh
+    valley_balls: dict[str, np.ndarray]  # per racer: (3,) where its ball sits, clear of the mesh
+    valley_axes: ValleyAxes
     steps: int  # the most steps any racer has taken
     running: bool  # some racer is still running
 
@@ -233,6 +263,8 @@ class DescentLabCache:
         self._best_cost = 0.0
         self._mesh_key: tuple | None = None
         self._mesh: ValleyMesh | None = None
+        self._axes_mesh: ValleyMesh | None = None
+        self._axes: ValleyAxes | None = None
         self._trails: dict[int, _Trail] = {}
         self.lines = LinesMemo()
 
@@ -265,6 +297,12 @@ class DescentLabCache:
             self._mesh_surface = surface
             self._mesh_key = key
         return self._mesh
+
+    def axes(self, mesh: ValleyMesh) -> ValleyAxes:
+        if self._axes is None or self._axes_mesh is not mesh:
+            self._axes = valley_axes(mesh)
+            self._axes_mesh = mesh
+        return self._axes
 
     def trail(self, run: DescentRun, mesh: ValleyMesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The run's θs, costs and 3-D points as arrays (only the new steps are converted)."""
@@ -364,9 +402,101 @@ def valley_mesh(window: SurfaceWindow, surface: np.ndarray) -> ValleyMesh:
     return ValleyMesh(gw, gb, heights, shades, window, scale)
 
 
+def lifted_ball(mesh: ValleyMesh, w: float, b: float, cost: float) -> np.ndarray:
+    """Where a ball at (w, b) with this cost sits in 3-D: above its own height and above
+    every mesh corner next to it (the flat mesh facets between grid points can lie above
+    the curved surface), so the mesh never hides it from above."""
+    gw, gb = mesh.ground(np.array([w]), np.array([b]))
+    n_w, n_b = mesh.heights.shape
+    (w0, w1), (b0, b1) = mesh.window.w_range, mesh.window.b_range
+    i = (w - w0) / (w1 - w0) * (n_w - 1)
+    j = (b - b0) / (b1 - b0) * (n_b - 1)
+    own = float(mesh.height(cost))
+    if np.isfinite(i) and np.isfinite(j) and -1 <= i <= n_w and -1 <= j <= n_b:
+        i0, i1 = int(np.clip(np.floor(i) - 1, 0, n_w - 1)), int(np.clip(np.ceil(i) + 1, 0, n_w - 1))
+        j0, j1 = int(np.clip(np.floor(j) - 1, 0, n_b - 1)), int(np.clip(np.ceil(j) + 1, 0, n_b - 1))
+        around = float(mesh.heights[i0 : i1 + 1, j0 : j1 + 1].max())
+    else:  # outside the ground square (a ball that flew off): nothing to clear but itself
+        around = own
+    return np.array([gw[0], gb[0], max(own, around) + BALL_LIFT])
+
+
+def nice_ticks(lo: float, hi: float, count: int = AXIS_TICKS) -> tuple[np.ndarray, int]:
+    """Round tick values (1, 2 or 5 times a power of ten) inside lo … hi, and the decimals they need."""
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return np.array([lo]), 2
+    raw = span / max(count, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if span / (m * power) <= count + 1)
+    first = np.ceil(lo / step - 1e-9) * step
+    ticks = np.arange(first, hi + step * 1e-9, step)
+    decimals = max(0, int(-np.floor(np.log10(step) + 1e-9)))
+    return ticks, decimals
+
+
+def _label(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return "0" if float(text) == 0 else text  # never "-0.0"
+
+
+def valley_axes(mesh: ValleyMesh) -> ValleyAxes:
+    """Axis lines, a ground grid and labelled ticks for the valley, in ground coordinates.
+
+    The camera looks from the front right (+w, −b side): w runs along the front edge,
+    b along the right edge, and the cost stands up at the front left corner.
+    """
+    span = VALLEY_SPAN
+    top = VALLEY_HEIGHT * VALLEY_CLIP
+    (w0, w1), (b0, b1) = mesh.window.w_range, mesh.window.b_range
+    corner = (-span - AXIS_OFFSET, -span - AXIS_OFFSET)
+    lines = [(-span, -span, 0.0), (span, -span, 0.0),  # w
+             (span, -span, 0.0), (span, span, 0.0),  # b
+             (corner[0], corner[1], 0.0), (corner[0], corner[1], top)]  # cost
+    grid: list[tuple[float, float, float]] = []
+    ticks: list[tuple[tuple[float, float, float], str]] = []
+    w_ticks, w_dec = nice_ticks(w0, w1)
+    gw, _ = mesh.ground(w_ticks, np.full(w_ticks.shape, b0))
+    for value, g in zip(w_ticks, gw):
+        grid += [(float(g), -span, 0.0), (float(g), span, 0.0)]
+        lines += [(float(g), -span, 0.0), (float(g), -span - 0.5, 0.0)]
+        ticks.append(((float(g), -span - 1.2, 0.0), _label(value, w_dec)))
+    b_ticks, b_dec = nice_ticks(b0, b1)
+    _, gb = mesh.ground(np.full(b_ticks.shape, w0), b_ticks)
+    for value, g in zip(b_ticks, gb):
+        grid += [(-span, float(g), 0.0), (span, float(g), 0.0)]
+        lines += [(span, float(g), 0.0), (span + 0.5, float(g), 0.0)]
+        ticks.append(((span + 0.9, float(g), 0.0), _label(value, b_dec)))
+    lo, hi = mesh.cost_scale
+    c_ticks, c_dec = nice_ticks(lo, lo + VALLEY_CLIP * (hi - lo))
+    for value in c_ticks:
+        z = float(mesh.height(value))
+        lines += [(corner[0], corner[1], z), (corner[0] - 0.5, corner[1], z)]
+        ticks.append(((corner[0] - 0.9, corner[1], z), _label(value, c_dec)))
+    titles = (((0.0, -span - 3.0, 0.0), "w (slope)"), ((span + 3.0, 0.0, 0.0), "b (intercept)"),
+              ((corner[0], corner[1], top + 1.0), "cost"))
+    return ValleyAxes(np.array(lines, dtype=float), np.array(grid, dtype=float).reshape(-1, 3),
+                      tuple(ticks), titles)
+
+
+def cost_range(low: float, high: float) -> tuple[float, float]:
+    """low … high for a cost axis, widened around its middle when it is too thin to read
+    (a flat curve): at least FLAT_SPAN of the cost, and at least MIN_COST_SPAN."""
+    low, high = float(low), float(high)
+    need = max(FLAT_SPAN * max(abs(low), abs(high)), MIN_COST_SPAN)
+    if high - low >= need:
+        return low, high
+    middle = 0.5 * (low + high)
+    if low >= 0 and middle < 0.5 * need:  # costs are never negative: keep the axis at 0 and up
+        return 0.0, need
+    return middle - 0.5 * need, middle + 0.5 * need
+
+
 def status_text(run: DescentRun) -> str:
     if run.status == "diverged":
         return f"diverged at step {run.diverged_at}"
+    if run.status == "running" and run.steps == 0:
+        return READY_TEXT  # waiting for Play or Step
     return STATUS_TEXT[run.status]
 
 
@@ -408,6 +538,7 @@ def compute_descent_lab(lab: LabChoices, regression: RegressionChoices, race: Ra
 
     racers: dict[str, Racer] = {}
     valley_trails: dict[str, np.ndarray] = {}
+    valley_balls: dict[str, np.ndarray] = {}
     for name in OPTIMIZERS:
         run = race.runs.get(name)
         if run is None:
@@ -423,6 +554,7 @@ def compute_descent_lab(lab: LabChoices, regression: RegressionChoices, race: Ra
             velocity_arrow=None if velocity is None else _arrow(ball, velocity, v_scale),
         )
         valley_trails[name] = lifted
+        valley_balls[name] = lifted_ball(mesh, float(ball[0]), float(ball[1]), float(costs[-1]))
 
     rows = tuple(StatusRow(r.name, r.status, r.status_text, r.steps, r.cost) for r in racers.values())
     tops = [best_cost] + [float(r.costs[0]) for r in racers.values()]
@@ -430,7 +562,8 @@ def compute_descent_lab(lab: LabChoices, regression: RegressionChoices, race: Ra
         window=window, surface=surface, lines=cache.lines.lines(window, surface), best=best, best_cost=float(best_cost), start=start,
         automatic_start=lab.start is None, racers=racers, rows=rows, arrow_scales=(g_scale, v_scale),
         curve_steps=max([10] + [r.steps + 1 for r in racers.values()]),
-        curve_top=max(tops), valley=mesh, valley_trails=valley_trails,
+        curve_top=max(tops), cost_range=cost_range(best_cost, max(tops)), valley=mesh,
+        valley_trails=valley_trails, valley_balls=valley_balls, valley_axes=cache.axes(mesh),
         steps=max((r.steps for r in racers.values()), default=0),
         running=any(r.status == "running" for r in racers.values()),
     )

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -51,22 +52,36 @@ from lossdesk.model.results.descent_lab import (
     new_race,
 )
 from lossdesk.qt import theme
-from lossdesk.qt.controls.binding import show_choice, show_number, show_text, show_visible, write
+from lossdesk.qt.controls.binding import (
+    show_choice,
+    show_number,
+    show_text,
+    show_visible,
+    write,
+)
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.panel import ViewPanel
 from lossdesk.qt.views.race_curves import RaceCurvesView
-from lossdesk.qt.views.race_surface import RaceSurfaceView
+from lossdesk.qt.views.race_surface import (
+    BALL_MARKS,
+    SHORT_NAMES,
+    RaceSurfaceView,
+    ball_icon,
+)
 from lossdesk.qt.views.valley_3d import Valley3D, opengl_problem
 from lossdesk.settings import DescentLabSettings, RegressionSettings, SettingsStore
 from lossdesk.settings.regression import MAX_STEPS_PER_FRAME
 
 FRAME_MS = 16
 TABLE_COLUMNS = ("optimizer", "status", "steps", "cost")
-SHORT_NAMES = {"gd": "GD", "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-               "rmsprop": "RMSProp", "adam": "Adam"}
-DIVERGED_COLOUR = "#d55e00"
+SURFACE_TIP = ("Click anywhere to start every ball there. Each optimizer's ball has its own colour and shape. "
+               "White square: the start; green star: the lowest cost. White dotted line at a ball: the way straight "
+               "downhill from it (the steepest descent, −gradient). Coloured line at a ball: the step it just took "
+               "(momentum makes it differ from the way downhill).")
+MARKS_NOTE = ("On the map: white square, the start; green star, the lowest cost; white dots at a ball, "
+              "the way straight downhill; coloured line at a ball, the step it just took.")
 
 
 def _spin(spec: Hyperparameter, tooltip: str) -> QAbstractSpinBox:
@@ -128,30 +143,36 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         self.surface_view = RaceSurfaceView()
         self.curves_view = RaceCurvesView()
         self.valley = Valley3D(opengl_problem())
-        self.surface_panel = ViewPanel("The valley from above", self.surface_view.widget,
-                                       "Click anywhere to start every ball there. White dotted arrows: the way "
-                                       "downhill; coloured arrows: the step momentum carries.")
-        self.valley_panel = ViewPanel("The valley in 3-D", self.valley, "Drag to turn, scroll to zoom")
+        self.surface_panel = ViewPanel("The valley from above", self.surface_view.widget, SURFACE_TIP)
+        self.valley_panel = ViewPanel("The valley in 3-D", self.valley,
+                                      "The same cost surface as a landscape: w and b on the ground, the cost "
+                                      "as height, every ball on it. Drag to turn, scroll to zoom.")
         self.curves_panel = ViewPanel("Loss curves", self.curves_view.widget,
-                                      "The cost after each step, for every optimizer; dashed: the lowest possible")
+                                      "The cost after each step, for every optimizer (its ball's colour and "
+                                      "shape in the legend); dashed green: the lowest possible cost")
 
         # ---------------------------------------------------------------- controls
         opt_box = QGroupBox("Optimizers")
         grid = QGridLayout(opt_box)
         grid.setContentsMargins(6, 4, 6, 4)
-        grid.addWidget(QLabel("<small>learning rate</small>"), 0, 1)
-        grid.addWidget(QLabel("<small>settings</small>"), 0, 2)
+        grid.setHorizontalSpacing(4)
+        lr_head = QLabel("<small>learning rate</small>")
+        lr_head.setToolTip("η: how far each step goes along its direction")
+        grid.addWidget(lr_head, 0, 1)
+        grid.addWidget(QLabel("<small>settings</small>"), 0, 2, 1, 2)
         self.checks: dict[str, QCheckBox] = {}
         self.spins: dict[str, dict[str, Any]] = {}
-        for row, (name, cls) in enumerate(OPTIMIZERS.items(), start=1):
+        row = 1
+        for name, cls in OPTIMIZERS.items():
             box = QCheckBox(SHORT_NAMES.get(name, cls.title))
-            box.setStyleSheet(f"QCheckBox {{ color: {theme.OPTIMIZER_COLOURS[name]}; font-weight: bold; }}")
-            box.setToolTip(f"Race {cls.title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
+            box.setIcon(ball_icon(name))  # the ball's colour and shape, as the views draw it
+            box.setToolTip(f"Race {cls.title} (its ball: {BALL_MARKS[name].describe()}): "
+                           f"{(cls.__doc__ or '').strip().splitlines()[0]}")
             box.toggled.connect(partial(self._racing_toggled, name))
             grid.addWidget(box, row, 0)
             self.checks[name] = box
-            extras_row = QHBoxLayout()
             self.spins[name] = {}
+            extra_row = row
             for spec in optimizer_settings(name):
                 tip = f"{cls.title}: {spec.label}" + (f", {spec.description}" if spec.description else "")
                 spin = _spin(spec, tip)
@@ -159,19 +180,20 @@ class DescentLabTab(RefreshWhenShown, QWidget):
                 self.spins[name][spec.key] = spin
                 if spec.key == "lr":
                     grid.addWidget(spin, row, 1)
-                else:
-                    spin.setMinimumWidth(70)
+                else:  # one setting per line (Adam's β₂ under its β₁), so none overlaps at larger text
                     label = QLabel(spec.label)
                     label.setToolTip(tip)
-                    extras_row.addWidget(label)
-                    extras_row.addWidget(spin)
-            extras_row.addStretch(1)
-            grid.addLayout(extras_row, row, 2)
+                    grid.addWidget(label, extra_row, 2)
+                    grid.addWidget(spin, extra_row, 3)
+                    extra_row += 1
+            row = max(row + 1, extra_row)
+        grid.setColumnStretch(4, 1)
         self.lrs = {name: spins["lr"] for name, spins in self.spins.items()}
 
         run_box = QGroupBox("Race")
         form = QFormLayout(run_box)
         form.setContentsMargins(6, 4, 6, 4)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         sched_row = QHBoxLayout()
         self.schedule = QComboBox()
         for name, cls in SCHEDULES.items():
@@ -201,23 +223,34 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         hint = QLabel("Click the surface to choose where the balls start.")
         hint.setWordWrap(True)
         form.addRow(hint)
+        self.marks_note = QLabel(MARKS_NOTE)
+        self.marks_note.setWordWrap(True)
+        self.marks_note.setToolTip(SURFACE_TIP)
+        theme.styled(self.marks_note, theme.muted_style)
+        form.addRow(self.marks_note)
 
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
         self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.setToolTip("Where each optimizer stands: still running, converged, stopped or diverged")
-
-        side = QWidget()
+        header = self.table.horizontalHeader()
+        # names whole, numbers in columns as wide as their longest text (so they do not jitter
+        # from frame to frame), the status takes the rest
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setToolTip("Where each optimizer stands: ready (no step yet), running, converged, "
+                              "stopped or diverged")
+        side = self.side = QWidget()
         slay = QVBoxLayout(side)
         slay.setContentsMargins(4, 4, 4, 4)
         slay.addWidget(opt_box)
         slay.addWidget(run_box)
         slay.addWidget(self.table, 1)
-        side.setMinimumWidth(380)
-        side.setMaximumWidth(460)
+        side.setMinimumWidth(300)
+        side.setMaximumWidth(520)
 
         lay_out_tab(self, side, [self.surface_panel, self.valley_panel], [self.curves_panel],
                     top_sizes=[520, 420], heights=(420, 220), side_width=420)
@@ -232,6 +265,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         self.step.clicked.connect(self.step_once)
         self.reset_button.clicked.connect(self.reset)
         self.surface_view.widget.scene().sigMouseClicked.connect(self._surface_clicked)
+        theme.follow(self.restyle)
         self.follow(store)
         self.follow(reg_store, "regression.")
         self.refresh(EVERYTHING)
@@ -265,6 +299,41 @@ class DescentLabTab(RefreshWhenShown, QWidget):
             show_text(self.schedule_label, spec.label)
             _show_spin(self.schedule_value, value.schedule_setting)
         show_number(self.speed, value.steps_per_frame)
+
+    def restyle(self, look: theme.Look) -> None:
+        """Rows tall enough for the text size in force; the table shows every racer; the
+        side column wide enough for its controls (it never scrolls sideways)."""
+        self._fit_table()
+        if self._shown is not None:
+            self._fill_table(self._shown)  # "diverged" in this theme's red
+        column = self._side_column()
+        if column is not None:
+            inner = self.side.minimumSizeHint().width() + column.verticalScrollBar().sizeHint().width()
+            wanted = max(self.side.minimumWidth(), min(inner, self.side.maximumWidth()))
+            if column.minimumWidth() != wanted:
+                column.setMinimumWidth(wanted)
+
+    def _side_column(self) -> QScrollArea | None:
+        widget = self.side.parentWidget()
+        while widget is not None and not isinstance(widget, QScrollArea):
+            widget = widget.parentWidget()
+        return widget
+
+    def _fit_table(self) -> None:
+        row_height = self.table.fontMetrics().height() + 8  # rows and columns for the text size in force
+        vertical = self.table.verticalHeader()
+        if vertical.defaultSectionSize() != row_height:
+            vertical.setMinimumSectionSize(row_height)
+            vertical.setDefaultSectionSize(row_height)
+        metrics = self.table.fontMetrics()
+        for col, widest in ((2, "100000"), (3, "8.8888e+88")):
+            width = max(metrics.horizontalAdvance(widest), metrics.horizontalAdvance(TABLE_COLUMNS[col])) + 16
+            if self.table.columnWidth(col) != width:
+                self.table.setColumnWidth(col, width)
+        rows = max(self.table.rowCount(), 1)
+        height = self.table.horizontalHeader().sizeHint().height() + rows * row_height + 2 * self.table.frameWidth()
+        if self.table.minimumHeight() != height:
+            self.table.setMinimumHeight(height)
 
     # ================================================================= widgets → settings
     def _write(self, change) -> bool:
@@ -399,6 +468,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         self.valley.draw(results)
         self.curves_view.draw(results)
         self._fill_table(results)
+        self.curves_panel.readout.setText(f"step {results.steps}   lowest possible cost {results.best_cost:.4g}")
         for name, racer in results.racers.items():
             if racer.diverged and name not in self._announced:
                 self._announced.add(name)
@@ -413,6 +483,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
     def _fill_table(self, results: DescentLabResults) -> None:
         if self.table.rowCount() != len(results.rows):
             self.table.setRowCount(len(results.rows))
+            self._fit_table()
         for row, line in enumerate(results.rows):
             texts = (SHORT_NAMES.get(line.name, line.name), line.status_text, str(line.steps), f"{line.cost:.5g}")
             for col, text in enumerate(texts):
@@ -422,12 +493,12 @@ class DescentLabTab(RefreshWhenShown, QWidget):
                     self.table.setItem(row, col, item)
                 if item.text() != text:
                     item.setText(text)
-                if col == 0:
-                    colour = QColor(theme.OPTIMIZER_COLOURS[line.name])
-                    if item.foreground().color() != colour:
-                        item.setForeground(colour)
-                if col == 1:  # diverged in red; otherwise the theme's own text colour
-                    wanted = QColor(DIVERGED_COLOUR) if line.diverged else None
+                if col == 0 and item.data(Qt.ItemDataRole.UserRole) != line.name:
+                    item.setData(Qt.ItemDataRole.UserRole, line.name)
+                    item.setIcon(ball_icon(line.name))  # colour and shape of its ball
+                    item.setToolTip(f"{SHORT_NAMES.get(line.name, line.name)}: the {BALL_MARKS[line.name].describe()}")
+                if col == 1:  # diverged in the theme's warning red; otherwise its own text colour
+                    wanted = QColor(theme.look().error) if line.diverged else None
                     if item.data(Qt.ItemDataRole.ForegroundRole) != wanted:
                         item.setData(Qt.ItemDataRole.ForegroundRole, wanted)
 
