@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMenu,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -270,34 +269,10 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         theme.follow(self._restyle)
 
     def _restyle(self, look: theme.Look) -> None:
-        """Text coloured in code follows the theme: draw the numbers again. A new text size:
-        the combo boxes measure their items again (Qt keeps a combo's minimum size from the
-        old font, and the side column would then cut "Categorical cross-entropy" short)."""
-        if self._shown.get("font_scale") != look.font_scale:
-            self._shown["font_scale"] = look.font_scale
-            for combo in self.findChildren(QComboBox):
-                sheet = combo.styleSheet()
-                combo.setStyleSheet(sheet + " ")  # a style change clears both size caches
-                combo.setStyleSheet(sheet)
-            self._widen_side()
+        """Text coloured in code follows the theme: draw the numbers again."""
         if self._shown.pop("both_ways_look", None) is not None and self._results is not None \
                 and self._results.snapshot is not None:
             self._show_numbers(self._results)
-
-    def _widen_side(self) -> None:
-        """Give the controls column the width its controls need at this text size (up to its
-        maximum), taken from the views beside it: nothing in it is cut short."""
-        column = self.side.parentWidget()
-        while column is not None and not isinstance(column, QScrollArea):
-            column = column.parentWidget()
-        split = column.parentWidget() if column is not None else None
-        if not isinstance(split, QSplitter) or split.indexOf(column) != 0:
-            return
-        need = min(self.side.minimumSizeHint().width() + column.verticalScrollBar().sizeHint().width() + 2,
-                   self.side.maximumWidth())
-        sizes = split.sizes()
-        if len(sizes) == 2 and 0 < sizes[0] < need and sizes[1] > need - sizes[0]:
-            split.setSizes([need, sizes[1] - (need - sizes[0])])
 
     # ==================================================================== wiring
     def _connect(self) -> None:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -301,23 +300,10 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         show_number(self.speed, value.steps_per_frame)
 
     def restyle(self, look: theme.Look) -> None:
-        """Rows tall enough for the text size in force; the table shows every racer; the
-        side column wide enough for its controls (it never scrolls sideways)."""
+        """Rows tall enough for the text size in force; the table shows every racer."""
         self._fit_table()
         if self._shown is not None:
             self._fill_table(self._shown)  # "diverged" in this theme's red
-        column = self._side_column()
-        if column is not None:
-            inner = self.side.minimumSizeHint().width() + column.verticalScrollBar().sizeHint().width()
-            wanted = max(self.side.minimumWidth(), min(inner, self.side.maximumWidth()))
-            if column.minimumWidth() != wanted:
-                column.setMinimumWidth(wanted)
-
-    def _side_column(self) -> QScrollArea | None:
-        widget = self.side.parentWidget()
-        while widget is not None and not isinstance(widget, QScrollArea):
-            widget = widget.parentWidget()
-        return widget
 
     def _fit_table(self) -> None:
         row_height = self.table.fontMetrics().height() + 8  # rows and columns for the text size in force

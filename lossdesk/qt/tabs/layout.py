@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from lossdesk.qt import theme
+
+#: the most of the tab's width the controls column takes when it widens for larger text
+SIDE_SHARE = 0.35
 
 
 def _row(widgets: Sequence[QWidget], sizes: Sequence[int] | None = None) -> QSplitter:
@@ -20,7 +25,12 @@ def _row(widgets: Sequence[QWidget], sizes: Sequence[int] | None = None) -> QSpl
 
 class SideColumn(QScrollArea):
     """The controls column: it scrolls up and down rather than make the window taller
-    (larger text or a 640-px screen), and never scrolls sideways."""
+    (larger text or a 640-px screen), and never scrolls sideways.
+
+    Its minimum width is what its controls need at the text size in force (within the
+    side widget's minimum and maximum); after a text-size change it widens, taking the
+    room from the views beside it, so no control is cut short.
+    """
 
     def __init__(self, side: QWidget) -> None:
         super().__init__()
@@ -28,8 +38,36 @@ class SideColumn(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(side.minimumWidth())
         self.setMaximumWidth(side.maximumWidth())
+        self._scale: float | None = None
+        self.wanted = 0  # a tab may ask for more (a table's width), within SIDE_SHARE of the tab
+        theme.follow(self._text_size_changed)
+
+    def _text_size_changed(self, look: theme.Look) -> None:
+        if look.font_scale == self._scale:
+            return
+        self._scale = look.font_scale
+        for combo in self.widget().findChildren(QComboBox):
+            # Qt keeps a combo box's size hints from the old font; a style change clears them.
+            sheet = combo.styleSheet()
+            combo.setStyleSheet(sheet + " ")
+            combo.setStyleSheet(sheet)
+        self.updateGeometry()
+        # the controls' new size hints are known once Qt has handled the layout requests
+        QTimer.singleShot(0, self, self.widen)
+        QTimer.singleShot(50, self, self.widen)
+
+    def widen(self) -> None:
+        """At least as wide as the controls (and ``wanted``) need, if the views can spare it."""
+        split = self.parentWidget()
+        if not isinstance(split, QSplitter):
+            return
+        sizes = split.sizes()
+        total = sum(sizes)
+        need = max(self.minimumSizeHint().width(),
+                   min(self.wanted, self.maximumWidth(), int(SIDE_SHARE * total)))
+        if len(sizes) == 2 and 0 < sizes[0] < need < total:
+            split.setSizes([need, total - need])
 
     def minimumSizeHint(self):  # noqa: N802 (Qt naming)
         hint = super().minimumSizeHint()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -368,21 +367,15 @@ class OutlierLabTab(RefreshWhenShown, QWidget):
             table.setFixedHeight(height)
 
     def _widen_side(self) -> None:
-        """After larger text, give the controls column the width its controls now need
-        (the splitter keeps the width it was first given otherwise)."""
+        """The controls column wide enough for its controls and, where the views can spare
+        it, the whole fits table."""
         column = self.findChild(SideColumn)
-        split = column.parentWidget() if column is not None else None
-        if not isinstance(split, QSplitter):
+        if column is None:
             return
-        sizes = split.sizes()
-        total = sum(sizes)
-        need = column.minimumSizeHint().width()
-        # room for the whole fits table too, if the views keep most of the width
         margins = self.table.parentWidget().layout().contentsMargins()
-        table = self._table_width() + margins.left() + margins.right() + column.verticalScrollBar().sizeHint().width()
-        need = max(need, min(table, column.maximumWidth(), int(0.35 * total)))
-        if sizes and sizes[0] < need and total > need:
-            split.setSizes([need, total - need])
+        column.wanted = (self._table_width() + margins.left() + margins.right()
+                         + column.verticalScrollBar().sizeHint().width())
+        column.widen()
 
     def _table_width(self) -> int:
         table = self.table
