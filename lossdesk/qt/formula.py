@@ -2,6 +2,13 @@
 
 Qt's rich text has no math layout, but a one-column table whose top cell has a bottom
 border draws a proper fraction bar; a row of cells lines the pieces up on their middles.
+
+Sizes and colours come from the look in force (``theme.look()``): a formula grows with
+the text size and its fraction bars and notes follow the theme, so a view re-renders its
+formula when the look changes (``theme.follow``).
+
+Every regression term is written in the residual r = y − ŷ (target minus prediction),
+the app's one sign convention.
 """
 
 from __future__ import annotations
@@ -9,13 +16,25 @@ from __future__ import annotations
 from html import escape
 
 from lossdesk.model.snapshot import RegressionSnapshot
+from lossdesk.qt import theme
 
 FRACTION = "<sup>1</sup>&frasl;<sub>{n}</sub>"
 
-SIZE = 12  # points, for the formula's ordinary text
+SIZE = 12  # points at normal text size (9 pt), for the formula's ordinary text
 
 Y, YHAT, E = "y<sub>i</sub>", "ŷ<sub>i</sub>", "e<sub>i</sub>"
-SUM = f"<span style='font-size:{SIZE + 8}pt'>&Sigma;</span>"
+R = "r<sub>i</sub>"
+RESIDUAL = f"({Y} − {YHAT})"
+
+#: said once, in the formula bar's second line and its tooltip
+CONVENTION = f"residual {R} = {Y} − {YHAT}"
+CONVENTION_TIP = ("The residual of a point is r = y − ŷ: its target y minus the line's prediction ŷ "
+                  "(positive for a point above the line). Every formula and axis uses it.")
+
+
+def size(points: float = SIZE) -> float:
+    """``points`` (given for normal text) at the text size in force."""
+    return theme.look().pt(points)
 
 
 def num(value: float, digits: int = 4) -> str:
@@ -24,59 +43,86 @@ def num(value: float, digits: int = 4) -> str:
 
 
 def frac(top: str, bottom: str) -> str:
-    cell = f"align='center' style='font-size:{SIZE - 1}pt; padding: 0px 3px'"
+    look = theme.look()
+    cell = f"align='center' style='font-size:{look.pt(SIZE - 1):.1f}pt; padding: 0px 3px"
     return (
         "<table cellspacing='0' cellpadding='0'>"
-        f"<tr><td {cell[:-1]}; border-bottom: 1px solid #222'>{top}</td></tr>"
-        f"<tr><td {cell}>{bottom}</td></tr></table>"
+        f"<tr><td {cell}; border-bottom: 1px solid {look.ink}'>{top}</td></tr>"
+        f"<tr><td {cell}'>{bottom}</td></tr></table>"
     )
 
 
 def row(*parts: str) -> str:
     """Pieces side by side, centred vertically (fractions next to text)."""
+    pt = size(SIZE)
     cells = "".join(
-        f"<td valign='middle' style='font-size:{SIZE}pt; padding: 0px 2px'>{p}</td>" for p in parts
+        f"<td valign='middle' style='font-size:{pt:.1f}pt; padding: 0px 2px'>{p}</td>" for p in parts
     )
     return f"<table cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
 
+
+# title (for the mean), the term of one point, a note defining the term, and the plain
+# words for the sum and for one point's loss
 TERMS = {
-    "mse": ("MSE", f"({Y} − {YHAT})²", ""),
-    "mae": ("MAE", f"|{Y} − {YHAT}|", ""),
-    "huber": ("Huber", f"H<sub>δ</sub>({YHAT} − {Y})",
-              "H<sub>δ</sub>(e) = ½e² when |e| ≤ δ, otherwise δ(|e| − ½δ);  δ = {delta:g}"),
-    "logcosh": ("Log-cosh", f"log cosh({YHAT} − {Y})", ""),
-    "quantile": ("Pinball", f"ρ<sub>τ</sub>({Y} − {YHAT})",
-                 "ρ<sub>τ</sub>(r) = τ·r when r ≥ 0, otherwise (τ − 1)·r;  τ = {tau:g}"),
+    "mse": ("MSE", f"{RESIDUAL}²", "", "sum of squared errors", "squared error of each point"),
+    "mae": ("MAE", f"|{Y} − {YHAT}|", "", "sum of absolute errors", "absolute error of each point"),
+    "huber": ("Huber", f"H<sub>δ</sub>{RESIDUAL}",
+              "H<sub>δ</sub>(r) = ½r² when |r| ≤ δ, otherwise δ(|r| − ½δ);  δ = {delta:g}",
+              "sum of Huber losses", "Huber loss of each point"),
+    "logcosh": ("Log-cosh", f"log cosh{RESIDUAL}", "", "sum of log-cosh losses", "log-cosh loss of each point"),
+    "quantile": ("Pinball", f"ρ<sub>τ</sub>{RESIDUAL}",
+                 "ρ<sub>τ</sub>(r) = τ·r when r ≥ 0, otherwise (τ − 1)·r;  τ = {tau:g}",
+                 "sum of pinball losses", "pinball loss of each point"),
 }
+
+#: the technical names, for tooltips
+TECHNICAL = {"mse": "MSE: mean squared error", "mae": "MAE: mean absolute error", "huber": "Huber loss",
+             "logcosh": "log-cosh loss", "quantile": "pinball (quantile) loss"}
+
+
+def cost_formula_tooltip(loss: str, reduction: str = "mean") -> str:
+    """What the formula bar says in words, with the technical terms."""
+    how = {"mean": "the cost: the mean of the points' losses",
+           "sum": "the sum of the points' losses (reduction “sum”)",
+           "none": "one loss per point, not combined (reduction “none”)"}[reduction]
+    return f"The {TECHNICAL.get(loss, loss)} of the current line, with its numbers filled in: {how}.\n{CONVENTION_TIP}"
 
 
 def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnapshot,
                       reduction: str = "mean") -> str:
     """E.g. 'MSE = ¹⁄ₙ Σ (yᵢ − ŷᵢ)² = ¹⁄₂₆ × 224.6 = 8.64', plus the current line."""
-    title, term, note = TERMS[loss]
+    look = theme.look()
+    title, term, note, total_words, each_words = TERMS[loss]
     n = snap.n
     sign = "−" if snap.b < 0 else "+"
     line = f"ŷ = {num(snap.w)}·x {sign} {num(abs(snap.b))}"
     if reduction == "sum":
         body = f"Σ {term} = <b>{num(snap.total)}</b>"
-        head = f"total {title}"
+        head = total_words[0].upper() + total_words[1:]
     elif reduction == "none":
         shown = ", ".join(num(v) for v in snap.losses[:4])
         more = ", …" if n > 4 else ""
         body = f"L<sub>i</sub> = {term} → [{shown}{more}]  ({n} values)"
-        head = title + " per point"
+        head = each_words[0].upper() + each_words[1:]
     else:
         body = (f"{FRACTION.format(n='n')} Σ {term} = {FRACTION.format(n=n)} × {num(snap.total)}"
                 f" = <b>{num(snap.cost)}</b>")
         head = title
-    html = f"<span style='font-size:12pt'>{head} = {body}</span><br>{line}"
+    small = look.css_pt(9)
+    html = (f"<span style='font-size:{look.css_pt(SIZE)}'>{head} = {body}</span><br>"
+            f"<span style='font-size:{small}'>{line}"
+            f"<span style='color:{look.muted}'>   ·   {CONVENTION}</span></span>")
     if note:
-        html += "<br><span style='color:#555'>" + note.format(**params) + "</span>"
-    return html
+        html += (f"<br><span style='font-size:{small}; color:{look.muted}'>"
+                 + note.format(**params) + "</span>")
+    return html.replace("   ", "&nbsp;&nbsp;&nbsp;")
 
 
 def classification_cost_html(title: str, formula: str, n: int, total: float, cost: float, accuracy: float) -> str:
     """E.g. 'Binary cross-entropy: cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₃₀ × 13.86 = 0.462', the loss's formula and the accuracy."""
-    return (f"<span style='font-size:{SIZE}pt'>{escape(title)}: cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> = "
+    look = theme.look()
+    return (f"<span style='font-size:{look.css_pt(SIZE)}; color:{look.ink}'>{escape(title)}: cost = "
+            f"{FRACTION.format(n='n')} Σ L<sub>i</sub> = "
             f"{FRACTION.format(n=n)} × {num(total)} = <b>{num(cost)}</b></span>"
-            f"<br>{escape(formula)}   ·   accuracy {100 * accuracy:.0f} %")
+            f"<br><span style='font-size:{look.css_pt(9)}'>{escape(formula)}"
+            f"<span style='color:{look.muted}'>   ·   </span>accuracy {100 * accuracy:.0f} %</span>")

@@ -16,10 +16,18 @@ LOSS_NAMES: tuple[str, ...] = tuple(REGRESSION_LOSSES)
 MAX_STEPS_PER_FRAME = 50
 #: w and b beyond this are a slip, not a line anyone wants to look at
 LINE_LIMIT = 1e6
+#: the explorer's first learning rate: small enough that Play shows the ball roll down the
+#: valley over a few dozen frames (at gradient descent's own 0.1 the default data set is
+#: crossed in two steps and nothing seems to happen)
+EXPLORER_LR = 0.01
 
 
 def _default_source() -> DataSource:
     return DataSource.from_preset(DEFAULT_PRESET)
+
+
+def _default_optimizer() -> OptimizerChoice:
+    return OptimizerChoice("gd", {"lr": EXPLORER_LR})
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class RegressionSettings:
         default_factory=lambda: checks.default_loss_params(LOSS_NAMES))
     w: float = 0.0
     b: float = 0.0
-    optimizer: OptimizerChoice = field(default_factory=OptimizerChoice)
+    optimizer: OptimizerChoice = field(default_factory=_default_optimizer)
     steps_per_frame: int = 1
     reduction: str = "mean"
     outlier: int | None = None

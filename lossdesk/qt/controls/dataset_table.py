@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from typing import Any
 
 from lossdesk.model import DatasetError, RegressionData
+from lossdesk.qt import theme
 from lossdesk.settings import SettingsStore
 from lossdesk.settings.selection import PointMarks
 
@@ -142,6 +143,7 @@ class DatasetEditor(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.setToolTip("Double-click a cell to edit it; the views follow as soon as you press Enter.")
         self.add_button = QPushButton("Add point")
         self.add_button.setToolTip("Add a point as a new last row")
@@ -149,7 +151,7 @@ class DatasetEditor(QWidget):
         self.delete_button.setToolTip("Delete the selected point (Delete key)")
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b3261e;")
+        theme.styled(self.message, lambda look: f"QLabel {{ color: {look.error}; }}")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
@@ -164,6 +166,11 @@ class DatasetEditor(QWidget):
         self._connect_selection()
         self.model.modelReset.connect(self._connect_selection)
         marks.changed.connect(self._marks_changed)
+        theme.follow(self.restyle)
+
+    def restyle(self, _look: theme.Look) -> None:
+        """Rows as tall as the text in force (a fixed height, not measured per row: 1e5 rows)."""
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
 
     def _connect_selection(self) -> None:
         # QTableView keeps its selection model across resets; connecting twice is refused quietly

@@ -29,6 +29,38 @@ FRAME_MS = 16
 IDLE_TEXT = "Press Play to roll down from here."
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks for the height its lines need at its width.
+
+    A form layout gives a wrapped label the height of one line at its widest, so at larger
+    text the second line of "Press Play to roll down from here." was cut off. The minimum
+    height changes only when the line count does, so a readout changing every frame does
+    not re-lay out the column.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def _fit_height(self) -> None:
+        need = self.heightForWidth(max(1, self.width()))
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — larger text: more lines
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_height()
+
+
 class DescentDriver(Protocol):
     def advance(self, k: int) -> str: ...
 
@@ -48,7 +80,12 @@ class DescentPanel(QGroupBox):
         self.store, self.driver = store, driver
         form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
+        # Larger text: a row whose control does not fit beside its label goes under it,
+        # rather than cut "Gradient descent" or "Learning rate" short.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.optimizer = QComboBox()
+        self.optimizer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name, cls in OPTIMIZERS.items():
             self.optimizer.addItem(cls.title, name)
         self.optimizer.setToolTip("How each step uses the gradient; choosing one starts it at its own "
@@ -73,8 +110,8 @@ class DescentPanel(QGroupBox):
         for b in (self.play, self.step, self.reset_button):
             buttons.addWidget(b)
         form.addRow(buttons)
-        self.run_status = QLabel(IDLE_TEXT)
-        self.run_status.setWordWrap(True)
+        self.run_status = WrappedLabel(IDLE_TEXT)
+        self.run_status.setMinimumWidth(60)  # it wraps: never the reason the column is wide
         self.run_status.setToolTip("Where the descent is")
         form.addRow(self.run_status)
 

@@ -37,16 +37,16 @@ class FloatSlider(QWidget):
         super().__init__(parent)
         self.low, self.high, self.log = low, high, log
         self.label = QLabel(label)
-        self.label.setMinimumWidth(28)
+        self.label.setMinimumWidth(16)
+        self.label.setVisible(bool(label))  # an empty label would only take room from the slider
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, STEPS)
-        self.slider.setMinimumWidth(50)
+        self.slider.setMinimumWidth(70)  # too narrow to aim: the form puts the row under its label
         self.box = QDoubleSpinBox()
         self.box.setDecimals(decimals)
         lo, hi = box_range or (low, high)
         self.box.setRange(lo, hi)
         self.box.setKeyboardTracking(False)
-        self.box.setMinimumWidth(64)
         step = (high - low) / 100 if not log else value / 10
         self.box.setSingleStep(step if step > 0 else 0.01)
         if log:

@@ -46,9 +46,10 @@ class OutlierControls(QWidget):
         super().__init__(parent)
         self.store, self.history, self.marks = store, history, marks
         self.add_button = QPushButton("Add outlier")
-        self.add_button.setToolTip("Put a new point at the right edge, on the current line, and make it the outlier")
-        self.use_selected = QPushButton("Selected is outlier")
-        self.use_selected.setToolTip("Make the selected point the outlier the slider moves")
+        self.add_button.setToolTip("Put a new point just right of the data, on the current line, and make it "
+                                   "the outlier; the Δy slider then moves it up and down")
+        self.use_selected = QPushButton("Use selected")
+        self.use_selected.setToolTip("Make the selected point the outlier that the Δy slider moves")
         self.shift = FloatSlider("", -30.0, 30.0, 0.0, decimals=2,
                                  tooltip="Moves the outlier up or down from where it was when chosen")
         self.shift.setEnabled(False)
@@ -60,6 +61,8 @@ class OutlierControls(QWidget):
         buttons.addWidget(self.use_selected)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(buttons)
         form.addRow("Outlier Δy", self.shift)
         self.add_button.clicked.connect(self.add_outlier)

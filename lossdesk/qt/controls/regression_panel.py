@@ -26,6 +26,16 @@ from lossdesk.settings import SettingsStore
 REGRESSION_PRESETS = [name for name, p in PRESETS.items() if p.task == "regression"]
 
 
+def wrapping_form(box: QGroupBox) -> QFormLayout:
+    """A form whose rows put the control under its label when they do not fit side by side
+    (larger text, a narrow column), so no label or control is cut short."""
+    form = QFormLayout(box)
+    form.setContentsMargins(6, 4, 6, 4)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
 class ControlPanel(QWidget):
     def __init__(self, store: SettingsStore, driver: DescentDriver, parent: QWidget | None = None):
         super().__init__(parent)
@@ -35,9 +45,9 @@ class ControlPanel(QWidget):
 
         # ---------------------------------------------------------------- data
         data_box = QGroupBox("Data")
-        form = QFormLayout(data_box)
-        form.setContentsMargins(6, 4, 6, 4)
+        form = wrapping_form(data_box)
         self.preset = QComboBox()
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name in REGRESSION_PRESETS:
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, PRESETS[name].description, Qt.ItemDataRole.ToolTipRole)
@@ -52,9 +62,9 @@ class ControlPanel(QWidget):
 
         # ---------------------------------------------------------------- loss
         loss_box = QGroupBox("Loss")
-        form = QFormLayout(loss_box)
-        form.setContentsMargins(6, 4, 6, 4)
+        form = wrapping_form(loss_box)
         self.loss = QComboBox()
+        self.loss.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name, loss in LOSSES.items():
             if loss.task == "regression":
                 self.loss.addItem(loss.title, name)
@@ -72,8 +82,7 @@ class ControlPanel(QWidget):
 
         # ---------------------------------------------------------------- line
         line_box = QGroupBox("Line ŷ = w·x + b")
-        form = QFormLayout(line_box)
-        form.setContentsMargins(6, 4, 6, 4)
+        form = wrapping_form(line_box)
         self.w = FloatSlider("w", -5.0, 5.0, 0.0, decimals=3, box_range=(-1e6, 1e6),
                              tooltip="The slope w; drag the white handle on the loss surface for both at once")
         self.b = FloatSlider("b", -5.0, 5.0, 0.0, decimals=3, box_range=(-1e6, 1e6),

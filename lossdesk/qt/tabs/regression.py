@@ -11,7 +11,7 @@ optimizer or the line change under it.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QScrollArea, QTabWidget, QWidget
 
 from lossdesk.model import DescentRun
 from lossdesk.model.results.runs import advance_run, run_news
@@ -28,7 +28,8 @@ from lossdesk.qt.controls.binding import show_choice, show_number, show_text, wr
 from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.outlier import OutlierControls
 from lossdesk.qt.controls.regression_panel import ControlPanel
-from lossdesk.qt.formula import cost_formula_html
+from lossdesk.qt import theme
+from lossdesk.qt.formula import cost_formula_html, cost_formula_tooltip
 from lossdesk.qt.tabs.data_actions import DataTabActions
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
@@ -45,8 +46,15 @@ from lossdesk.settings.selection import PointMarks
 
 __all__ = ["MAX_RUN_STEPS", "SURFACE_SIZE", "RegressionExplorer"]
 
-ERROR_STYLE = ("QLabel { background: #fde7e4; color: #8c1d12; border: 1px solid #e8a39a;"
-               " padding: 4px; font-weight: bold; }")
+
+def banner_style(look: theme.Look) -> str:
+    """The error banner: the theme's error colour on the formula bar's panel."""
+    return (f"QLabel {{ background: {look.panel}; color: {look.error}; border: 1px solid {look.error};"
+            " padding: 4px; font-weight: bold; }")
+
+
+#: the side column's width at normal text; it grows with the text up to SIDE_MAX
+SIDE_WIDTH, SIDE_MAX = 290, 315
 #: the settings whose change makes a descent run in progress meaningless
 RUN_INPUTS = frozenset({"source", "loss", "optimizer"})
 
@@ -66,6 +74,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.window: SurfaceWindow | None = None  # the surface window on screen
         self._shown: RegressionResults | None = None  # what the views draw now
         self.add_mode = False  # the window's "add points" mode: a click on empty space adds
+        self._dragging_point = False  # the mouse holds a point of the data view
+        self._fitted_for = None  # the data set the data view's range was last fitted to
 
         # ---------------------------------------------------------------- views
         self.data_view = DataFitView()
@@ -75,13 +85,15 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.curve_view = LossCurveView()
         self.data_panel = ViewPanel("Data and fit", self.data_view.widget,
                                     "Drag a point to move it; double-click empty space to add one; "
-                                    "right-click a point for more. Each segment is a point's error, "
-                                    "coloured by its loss (bright = large).")
+                                    "right-click a point for more. The current line is ŷ = w·x + b; the "
+                                    "dashed best line has the lowest cost for this loss. Each segment is a "
+                                    "point's residual, coloured by its loss (bright = large).")
         self.surface_panel = ViewPanel("Loss surface: cost over (w, b)", self.surface_view.widget,
                                        "Dark is low cost. The star is the best line; drag the white "
                                        "handle to move the line; the orange path is gradient descent.")
         self.hist_panel = ViewPanel("Error distribution", self.hist_view.widget,
-                                    "How the residuals y − ŷ spread, with their mean and median")
+                                    "How the residuals r = y − ŷ spread (target minus prediction), "
+                                    "with their mean and median")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
                                     "One bar per point; the dashed line is the cost, the mean of the bars. "
                                     "Hover a bar to find its point.")
@@ -90,19 +102,21 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.reduction = QComboBox()
         for key in ("mean", "sum", "none"):
             self.reduction.addItem(key, key)
-        self.reduction.setToolTip("How the per-point losses become one number: mean (the cost), sum, "
-                                  "or none (keep one loss per point)")
-        self.loss_panel.add_header_widget(QLabel("reduction"))
+        self.reduction.setToolTip("How the losses of the points become one number (the “reduction”): "
+                                  "mean (the cost), sum, or none (keep one loss per point)")
+        # small, and never cut to "mea": as wide as its longest item, whatever the text size
+        self.reduction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.reduction.setMinimumContentsLength(4)
         self.loss_panel.add_header_widget(self.reduction)
 
         self.formula = QLabel()
         self.formula.setTextFormat(Qt.TextFormat.RichText)
         self.formula.setWordWrap(True)
-        self.formula.setToolTip("The cost of the current line, with its numbers filled in")
-        self.formula.setStyleSheet("QLabel { background: #f5f7fb; border: 1px solid #d0d7e2; padding: 4px; }")
+        self.formula.setToolTip(cost_formula_tooltip("mse"))
+        theme.styled(self.formula, theme.formula_style)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(ERROR_STYLE)
+        theme.styled(self.banner, banner_style)
         self.banner.setToolTip("What went wrong last; it goes away with the next descent step")
         self.banner.setVisible(False)
 
@@ -115,8 +129,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.controls, "Controls")
         self.side.addTab(self.editor, "Data table")
-        self.side.setMinimumWidth(290)
-        self.side.setMaximumWidth(380)
+        self.side.setMinimumWidth(SIDE_WIDTH)
+        self.side.setMaximumWidth(SIDE_MAX + 40)
 
         lay_out_tab(self, self.side, [self.data_panel, self.surface_panel],
                     [self.hist_panel, self.loss_panel, self.curve_panel],
@@ -125,6 +139,24 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self._connect()
         self.show_settings()
         self.refresh(EVERYTHING, refit=True)
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        """A new theme or text size: the formula drawn again in its sizes and colours, and
+        the side column as wide as the larger text needs (within its limits)."""
+        if self._shown is not None:
+            r = self._shown
+            show_text(self.formula, cost_formula_html(r.loss, r.params, r.snapshot, r.reduction))
+        width = int(min(SIDE_MAX, SIDE_WIDTH * max(1.0, look.font_scale) ** 0.5))
+        self.side.setMinimumWidth(width)
+        column = self.side.parentWidget()
+        while column is not None and not isinstance(column, QScrollArea):
+            column = column.parentWidget()
+        if column is not None:
+            # the column holds the side and its scroll bar: the side is never cut on the right
+            outer = width + column.verticalScrollBar().sizeHint().width()
+            if column.minimumWidth() != outer:
+                column.setMinimumWidth(outer)
 
     # ==================================================================== wiring
     def _connect(self) -> None:
@@ -196,6 +228,23 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         shown = self._shown
         if shown is not None and not self.history.live and not shown.window.contains(*shown.best):
             self.settings_changed(frozenset({"window"}))
+        self._fit_after_gesture()
+
+    def _fit_after_gesture(self) -> None:
+        """A gesture (a point dragged, a slider let go) is over: the data view fits its points.
+
+        After a drag by the mouse the view only moves when it must (a point out of sight or
+        under the legend), so a small nudge does not shift everything under the hand.
+        """
+        shown = self._shown
+        if shown is None or not self.active or self.history.live or shown.data is self._fitted_for:
+            return
+        view = self.data_view
+        if not self._dragging_point or not view.in_view() or view.covered_points():
+            view.fit_range()
+            view.show(shown.snapshot)  # the lines across the new range
+            view.show_best(*shown.best)
+        self._fitted_for = shown.data
 
     # ==================================================================== actions
     def _write(self, change) -> bool:
@@ -224,6 +273,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         return self.outlier_controls.add_outlier()
 
     def _drag_started(self, row: int) -> None:
+        self._dragging_point = True
         self.history.begin_live()
         self.marks.select(row)
 
@@ -235,8 +285,11 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self._write(move)
 
     def _drag_finished(self, _row: int) -> None:
+        # The view held still under the hand; now that it is let go, every point comes back
+        # into sight and out from under the legend (``_fit_after_gesture``).
         self.history.end_live("Move point")
         self._history_moved(0)
+        self._dragging_point = False
 
     def _data_hover(self, scene_pos: QPointF) -> None:
         self.marks.set_hover(self.data_view.nearest_point(scene_pos))
@@ -352,7 +405,20 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         """Draw one results value: views, readouts, formula and the run's text."""
         last = None if refit else self._shown
         if last is None or r.data is not last.data:
-            self.data_view.set_points(r.data.x, r.data.y, fit_view=refit)
+            # New points are fitted into view (an added outlier, an edit, an undo), except
+            # while the mouse drags one (it stays under the hand); a slider held down only
+            # widens the view so the point it moves stays in sight.
+            if refit or last is None:
+                fit: bool | str = True
+            elif self._dragging_point and self.history.live:
+                fit = False
+            elif self.history.live:
+                fit = "grow"
+            else:
+                fit = True
+            self.data_view.set_points(r.data.x, r.data.y, fit_view=fit)
+            if fit is True:
+                self._fitted_for = r.data
         if last is None or r.surface is not last.surface or r.window != last.window:
             self.surface_view.show_surface(r.window, r.surface, r.lines)
             self.controls.w.set_range(*r.window.w_range)
@@ -368,6 +434,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.surface_view.show_path(r.path)
         self.curve_view.show(r.costs, r.best_cost)
         show_text(self.formula, cost_formula_html(r.loss, r.params, snap, r.reduction))
+        if last is None or (r.loss, r.reduction) != (last.loss, last.reduction):
+            self.formula.setToolTip(cost_formula_tooltip(r.loss, r.reduction))
         self._shown = r
         self._show_readouts(r)
         self.descent.show_run_text(r.run_message)
@@ -383,8 +451,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         show_text(self.loss_panel.readout, text)
         show_text(self.data_panel.readout, f"n = {r.n}   cost = {r.cost:.4g}")
         show_text(self.hist_panel.readout,
-                  f"mean {r.snapshot.mean_residual:.3g}   median {r.snapshot.median_residual:.3g}")
-        run_text = "" if r.run_steps is None else f"step {r.run_steps}   cost {r.costs[-1]:.4g}"
+                  f"mean = {r.snapshot.mean_residual:.3g}   median = {r.snapshot.median_residual:.3g}")
+        run_text = "" if r.run_steps is None else f"step {r.run_steps}   cost = {r.costs[-1]:.4g}"
         show_text(self.curve_panel.readout, run_text)
 
     def _show_marks(self) -> None:

@@ -3,6 +3,9 @@
 Residual segments are coloured by that point's loss (dark: small, bright: large). They
 are drawn as a handful of curves, one per colour band, so a frame costs a few draw
 calls whatever the number of points.
+
+The legend sits in the corner where it covers no point; when every corner holds points
+the fitted range takes a little room at the top or bottom for it (``place_legend``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from lossdesk.model.results.regression import RegressionSnapshot
 from lossdesk.qt import theme
 
 SMOOTH_SEGMENTS = 300
+POINT_SIZE = 10
+#: legend offsets (pyqtgraph: positive from the left/top, negative from the right/bottom),
+#: in the order a corner is preferred when several are free
+CORNERS = ((6, 6), (-6, 6), (-6, -6), (6, -6))
 
 
 class DraggablePoints(pg.ScatterPlotItem):
@@ -107,41 +114,180 @@ class DataFitView:
         self.plot.addItem(self.line)
         self.best_line = pg.PlotCurveItem(pen=theme.pen(theme.GREEN, 1.5, Qt.PenStyle.DashLine))
         self.plot.addItem(self.best_line)
-        self.points = DraggablePoints(size=10, pen=pg.mkPen(theme.INK, width=1), brush=pg.mkBrush("#ffffff"),
-                                      hoverable=False)
+        self.points = DraggablePoints(size=POINT_SIZE, hoverable=False)
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
         self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
         self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(theme.ORANGE, width=3), brush=None)
-        self.outlier = pg.ScatterPlotItem(size=14, symbol="star", pen=pg.mkPen(theme.INK), brush=pg.mkBrush(theme.ORANGE))
+        self.outlier = pg.ScatterPlotItem(size=14, symbol="star", brush=pg.mkBrush(theme.ORANGE))
         for item in (self.outlier, self.highlight, self.selection):
             item.setZValue(10)
             self.plot.addItem(item)
-        legend = theme.add_legend(self.plot, offset=(6, 6))
-        legend.addItem(self.line, "current line ŷ = w·x + b")
-        legend.addItem(self.best_line, "best line for this loss")
+        self.legend = theme.add_legend(self.plot, offset=CORNERS[0])
+        self.legend.addItem(self.line, "current line")
+        self.legend.addItem(self.best_line, "best line")
         self._x = np.zeros(0)
         self._y = np.zeros(0)
         self._marked: dict[int, tuple[float, float] | None] = {}  # what each mark item shows
+        self._fitted = False  # the range was fitted to the data (so a resize may make room again)
+        vb = self.plot.getViewBox()
+        vb.sigResized.connect(self._resized)
+        vb.sigRangeChangedManually.connect(self._moved_by_hand)
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        """Points and star outlined in the theme's ink; the legend measured anew for its corner."""
+        self.points.setPen(pg.mkPen(look.ink, width=1))
+        self.points.setBrush(pg.mkBrush(look.point_fill))
+        self.outlier.setPen(pg.mkPen(look.ink))
+        self._marked.pop(id(self.outlier), None)  # redrawn with the new pen on the next show
+        theme.style_legend(self.legend, look)  # before measuring: the plot is restyled after us
+        self._resized()
 
     # ------------------------------------------------------------------ drawing
-    def set_points(self, x: np.ndarray, y: np.ndarray, fit_view: bool = False) -> None:
+    def set_points(self, x: np.ndarray, y: np.ndarray, fit_view: bool | str = False) -> None:
+        """New point positions. ``fit_view``: True fits the range to them, "grow" only widens
+        it to keep every point in sight (a slider held down), False leaves it (a point dragged
+        by the mouse, which must stay under the hand)."""
         same_count = x.size == self._x.size and x.size > 0
         self._x, self._y = x, y
         if same_count:
             move_positions(self.points, x, y)
         else:
             self.points.setData(x=x, y=y)
-        if fit_view:
+        if fit_view == "grow":
+            self.keep_in_view()
+        elif fit_view:
             self.fit_range()
 
-    def fit_range(self) -> None:
+    def _data_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         x, y = self._x, self._y
         if x.size == 0:
+            return None
+        x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+        if not all(np.isfinite((x0, x1, y0, y1))):
+            return None
+        # a single point or a flat row still gets a range a class can read
+        px = 0.08 * (x1 - x0) or max(0.5, 0.1 * abs(x0))
+        py = 0.12 * (y1 - y0) or max(0.5, 0.1 * abs(y0))
+        return (x0 - px, x1 + px), (y0 - py, y1 + py)
+
+    def fit_range(self) -> None:
+        """The range fitted to the points, with room for the legend where it covers none."""
+        wanted = self._data_range()
+        if wanted is None:
             return
-        px = 0.08 * (np.ptp(x) or 1.0)
-        py = 0.12 * (np.ptp(y) or 1.0)
-        self.plot.setRange(xRange=(x.min() - px, x.max() + px), yRange=(y.min() - py, y.max() + py), padding=0)
+        self.plot.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
+        self._fitted = True
+        self.place_legend(make_room=True)
+
+    def keep_in_view(self) -> None:
+        """Widen the range (never shrink it) until every point is inside."""
+        wanted = self._data_range()
+        if wanted is None:
+            return
+        (cx0, cx1), (cy0, cy1) = self.plot.viewRange()
+        (wx0, wx1), (wy0, wy1) = wanted
+        x0, x1, y0, y1 = min(cx0, wx0), max(cx1, wx1), min(cy0, wy0), max(cy1, wy1)
+        if (x0, x1, y0, y1) != (cx0, cx1, cy0, cy1):
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self.place_legend(make_room=False)
+
+    def in_view(self) -> bool:
+        """Whether every point lies inside the range shown."""
+        if self._x.size == 0:
+            return True
+        (x0, x1), (y0, y1) = self.plot.viewRange()
+        return bool(self._x.min() >= x0 and self._x.max() <= x1 and self._y.min() >= y0 and self._y.max() <= y1)
+
+    # ------------------------------------------------------------------ the legend
+    def _legend_box(self, corner: tuple[int, int]) -> tuple[float, float, float, float]:
+        """The legend's rectangle (left, top, right, bottom) in view-box pixels at ``corner``."""
+        vb = self.plot.getViewBox()
+        w, h = self.legend.width(), self.legend.height()
+        vw, vh = vb.width(), vb.height()
+        ox, oy = corner
+        left = ox if ox > 0 else vw + ox - w
+        top = oy if oy > 0 else vh + oy - h
+        return left, top, left + w, top + h
+
+    def _covered(self, corner: tuple[int, int]) -> np.ndarray:
+        """Which points the legend at ``corner`` would cover (with the points' radius)."""
+        vb = self.plot.getViewBox()
+        (x0, x1), (y0, y1) = self.plot.viewRange()
+        vw, vh = vb.width(), vb.height()
+        if self._x.size == 0 or vw <= 0 or vh <= 0 or x1 <= x0 or y1 <= y0:
+            return np.zeros(self._x.size, dtype=bool)
+        px = (self._x - x0) / (x1 - x0) * vw
+        py = (y1 - self._y) / (y1 - y0) * vh
+        left, top, right, bottom = self._legend_box(corner)
+        r = POINT_SIZE / 2 + 2
+        return (px >= left - r) & (px <= right + r) & (py >= top - r) & (py <= bottom + r)
+
+    def corner(self) -> tuple[int, int]:
+        """The legend's offset now (one of ``CORNERS``)."""
+        return tuple(int(v) for v in self.legend.opts["offset"])  # type: ignore[return-value]
+
+    def covered_points(self) -> int:
+        """How many points the legend covers where it is now."""
+        return int(self._covered(self.corner()).sum())
+
+    def place_legend(self, make_room: bool = False) -> None:
+        """Put the legend in a corner that covers no point (the first free one of ``CORNERS``).
+
+        With none free and ``make_room``, the y range grows at the top or the bottom (whichever
+        needs less) just enough for a free band under the legend; otherwise it takes the corner
+        covering the fewest points.
+        """
+        if self._x.size == 0:
+            return
+        counts = [int(self._covered(c).sum()) for c in CORNERS]
+        best = int(np.argmin(counts))
+        if counts[best] and make_room:
+            room = self._make_room()
+            if room is not None:
+                self.plot.setRange(yRange=room[1], padding=0)
+                best = room[0]
+        corner = CORNERS[best]
+        if self.corner() != corner:
+            self.legend.setOffset(corner)
+
+    def _make_room(self) -> tuple[int, tuple[float, float]] | None:
+        """(corner, y range) with the least added height that frees the legend's band."""
+        vb = self.plot.getViewBox()
+        vw, vh = vb.width(), vb.height()
+        (x0, x1), (y0, y1) = self.plot.viewRange()
+        if vw <= 0 or vh <= 0 or x1 <= x0:
+            return None
+        r = POINT_SIZE / 2 + 2
+        need = self.legend.height() + 6 + 2 * r  # pixels from the edge that must stay empty
+        a = need / vh
+        if a >= 0.6:  # a tiny plot: the legend would take most of it
+            return None
+        px = (self._x - x0) / (x1 - x0) * vw
+        options = []
+        for k, corner in enumerate(CORNERS):
+            left, _top, right, _bottom = self._legend_box(corner)
+            under = (px >= left - r) & (px <= right + r)
+            if not under.any():
+                return k, (y0, y1)
+            if corner[1] > 0:  # at the top: the highest point under it must sit below the band
+                top = (float(self._y[under].max()) - a * y0) / (1 - a)
+                options.append((top - y1, k, (y0, max(y1, top))))
+            else:
+                bottom = (float(self._y[under].min()) - a * y1) / (1 - a)
+                options.append((y0 - bottom, k, (min(y0, bottom), y1)))
+        _extra, k, yr = min(options)
+        return k, yr
+
+    def _resized(self) -> None:
+        if self._fitted:
+            self.fit_range()  # the legend's share of the plot changed: fit again, making room
+        else:
+            self.place_legend()
+
+    def _moved_by_hand(self, *_args) -> None:
+        self._fitted = False  # the user's own pan or zoom is theirs to keep
 
     def _line_xs(self) -> np.ndarray:
         (x0, x1), _ = self.plot.viewRange()

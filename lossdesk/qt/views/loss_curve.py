@@ -8,18 +8,43 @@ import pyqtgraph as pg
 from lossdesk.qt import theme
 
 
+def readable_span(low: float, high: float) -> tuple[float, float]:
+    """``(low, high)`` widened to at least a few percent of the values.
+
+    A cost that barely moves (a flat curve, a run that starts at the minimum) would
+    otherwise get a span of 1e-12 and tick labels with thirteen digits.
+    """
+    least = max(0.05 * max(abs(low), abs(high)), 1e-3)
+    if high - low >= least:
+        return low, high
+    middle = 0.5 * (low + high)
+    lo, hi = middle - least / 2, middle + least / 2
+    if low >= 0 and lo < 0:  # a cost is never negative: keep the axis at zero and above
+        lo, hi = 0.0, max(hi - lo, high)
+    return lo, hi
+
+
 class LossCurveView:
     def __init__(self) -> None:
         self.widget = theme.plot_widget("step", "cost")
         self.plot = self.widget.getPlotItem()
         self.curve = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 2))
         self.plot.addItem(self.curve)
-        self.head = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(theme.ORANGE), pen=pg.mkPen(theme.INK))
+        self.head = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(theme.ORANGE))
         self.plot.addItem(self.head)
         self.best = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.GREEN, 1.5, pg.QtCore.Qt.PenStyle.DashLine),
-                                    label="lowest possible", labelOpts={"position": 0.6, "color": theme.GREEN})
+                                    label="lowest possible",
+                                    # from the left edge, above the line: the curve comes down on the right
+                                    labelOpts={"position": 0.03, "color": theme.GREEN, "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.best)
         self.costs = np.zeros(0)
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        self.head.setPen(pg.mkPen(look.ink))
+        font = self.best.label.textItem.font()
+        font.setPointSizeF(look.pt(8.5))
+        self.best.label.setFont(font)
 
     def show(self, costs: np.ndarray, best_cost: float | None) -> None:
         """The cost after each step, and a line at the lowest cost possible when it is known."""
@@ -30,11 +55,12 @@ class LossCurveView:
             self.best.setVisible(best_cost is not None)
         if best_cost is not None and self.best.value() != best_cost:
             self.best.setValue(best_cost)
-        if self.costs.size:
+        finite = self.costs[np.isfinite(self.costs)]
+        if finite.size:
             self.head.setData([steps[-1]], [self.costs[-1]])
-            known = [best_cost] if best_cost is not None else []
-            top = max([float(self.costs.max()), *known])
-            low = min([float(self.costs.min()), *known])
-            theme.stable_range(self.plot, x=(0, max(10, steps[-1])), y=(low, top + 1e-12), margin=0.05)
+            known = [best_cost] if best_cost is not None and np.isfinite(best_cost) else []
+            top = max([float(finite.max()), *known])
+            low = min([float(finite.min()), *known])
+            theme.stable_range(self.plot, x=(0, max(10, steps[-1])), y=readable_span(low, top), margin=0.05)
         else:
             self.head.setData([], [])

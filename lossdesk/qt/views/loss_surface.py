@@ -15,6 +15,9 @@ from lossdesk.model.contours import SurfaceLines
 from lossdesk.model.results.regression import SurfaceWindow
 from lossdesk.qt import theme
 
+HANDLE_SIZE = 16
+
+
 class SurfacePlot:
     """A cost surface as a heat map with contour lines and a star at the optimum."""
 
@@ -53,15 +56,27 @@ class LossSurfaceView(QObject, SurfacePlot):
         SurfacePlot.__init__(self)
         self.path = pg.PlotCurveItem(pen=theme.pen(theme.ORANGE, 2))
         self.plot.addItem(self.path)
-        self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(theme.ORANGE), pen=pg.mkPen(theme.INK, width=1.5))
+        self.ball = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(theme.ORANGE))
         self.plot.addItem(self.ball)
-        self.handle = pg.TargetItem(pos=(0, 0), size=16, movable=True, pen=pg.mkPen("w", width=2),
+        # The handle sits on the heat map, bright and dark alike: a white cross-hair with a
+        # dark halo under it shows on every colour of the map, in either theme.
+        self.halo = pg.ScatterPlotItem(pos=[(0.0, 0.0)], size=HANDLE_SIZE, symbol="crosshair", brush=None,
+                                       pen=pg.mkPen(0, 0, 0, 150, width=4.5))
+        self.halo.setZValue(19)
+        self._halo_at = (0.0, 0.0)
+        self.plot.addItem(self.halo)
+        self.handle = pg.TargetItem(pos=(0, 0), size=HANDLE_SIZE, movable=True, pen=pg.mkPen("w", width=2),
                                     brush=pg.mkBrush(0, 0, 0, 0))
         self.handle.setZValue(20)
         self.handle.sigPositionChanged.connect(self._handle_moved)
         self.plot.addItem(self.handle)
         self._updating_handle = False
         self.ball.setZValue(15)
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        """The ball's outline in the theme's ink (it may roll off the map onto the background)."""
+        self.ball.setPen(pg.mkPen(look.ink, width=1.5))
 
     def set_axis_labels(self, x_label: str, y_label: str) -> None:
         self.plot.setLabel("bottom", x_label)
@@ -76,6 +91,9 @@ class LossSurfaceView(QObject, SurfacePlot):
             self.handle.setPos(w, b)
         finally:
             self._updating_handle = False
+        if (w, b) != self._halo_at:  # setData restyles the item: only when the handle moved
+            self._halo_at = (w, b)
+            self.halo.setData([w], [b])
 
     def show_path(self, thetas: np.ndarray | None) -> None:
         if thetas is None or len(thetas) == 0:

@@ -31,13 +31,26 @@ class PerExampleLossView:
         self.highlight.setVisible(False)
         self.highlight.setZValue(5)
         self.plot.addItem(self.highlight)
-        self.cost_line = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.INK, 2, Qt.PenStyle.DashLine),
-                                         label="cost = {value:.4g}",
-                                         labelOpts={"position": 0.5, "color": theme.INK,
-                                                    "fill": (255, 255, 255, 210)})
+        self.cost_line = pg.InfiniteLine(0, angle=0, label="cost = {value:.4g}", labelOpts={"position": 0.5})
         self.cost_line.setZValue(6)
         self.plot.addItem(self.cost_line)
         self._losses = np.zeros(0)
+        self._few: bool | None = None  # whether the point axis has a tick at every point
+        theme.follow(self.restyle)
+
+    def restyle(self, look: theme.Look) -> None:
+        """The dashed cost line and its label in the theme's ink, on the theme's background."""
+        self.cost_line.setPen(theme.pen(look.ink, 2, Qt.PenStyle.DashLine))
+        label = self.cost_line.label
+        label.setColor(look.ink)
+        fill = pg.mkColor(look.background)
+        fill.setAlpha(215)
+        label.fill = pg.mkBrush(fill)
+        label.border = pg.mkPen(look.panel_border)
+        font = label.textItem.font()
+        font.setPointSizeF(look.pt(8.5))
+        label.setFont(font)
+        label.update()
 
     def show(self, snap: RegressionSnapshot) -> None:
         n = snap.n
@@ -59,7 +72,17 @@ class PerExampleLossView:
         if self.cost_line.value() != snap.cost:
             self.cost_line.setValue(snap.cost)
         top = float(losses.max()) if n else 1.0
-        theme.stable_range(self.plot, x=(-0.6, n - 0.4), y=(0, max(top, snap.cost, 1e-12)), margin=0.05)
+        top = max(top, snap.cost)
+        # all losses zero (the line through every point): still a readable axis
+        theme.stable_range(self.plot, x=(-0.6, max(n, 1) - 0.4), y=(0, top if top > 1e-9 else 1.0), margin=0.05)
+        few = n <= 6
+        if few != self._few:  # a point is a whole number: no "0.5" ticks under a few bars
+            self._few = few
+            axis = self.plot.getAxis("bottom")
+            if few:
+                axis.setTickSpacing(1, 1)
+            else:
+                axis.setTickSpacing()
 
     def show_highlight(self, row: int | None) -> None:
         if row is None or row >= self._losses.size:
