@@ -148,14 +148,9 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             raise UsageError(f"unknown optimizer {n!r}; choose one of {', '.join(OPTIMIZERS)}")
     optimizer = names[0] if names else "gd"
 
-    lr = None
-    if args.lr is not None:
-        try:
-            lr = float(args.lr)
-        except ValueError:
-            raise UsageError(f"--lr must be a number, not {args.lr!r}") from None
-        if not (math.isfinite(lr) and lr > 0):
-            raise UsageError(f"--lr must be a number greater than 0, not {args.lr}")
+    lr = _number(args.lr, "--lr")
+    if lr is not None and not (math.isfinite(lr) and lr > 0):
+        raise UsageError(f"--lr must be a number greater than 0, not {args.lr}")
     try:
         steps = int(args.steps)
     except ValueError:
@@ -173,14 +168,9 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if not (320 <= size[0] <= 8192 and 240 <= size[1] <= 8192):
             raise UsageError("--size must be between 320x240 and 8192x8192")
 
-    font_scale = None
-    if args.font_scale is not None:
-        try:
-            font_scale = float(args.font_scale)
-        except ValueError:
-            raise UsageError(f"--font-scale must be a number, not {args.font_scale!r}") from None
-        if not FONT_SCALES[0] <= font_scale <= FONT_SCALES[1]:
-            raise UsageError(f"--font-scale must be between {FONT_SCALES[0]:g} and {FONT_SCALES[1]:g}")
+    font_scale = _number(args.font_scale, "--font-scale")
+    if font_scale is not None and not FONT_SCALES[0] <= font_scale <= FONT_SCALES[1]:
+        raise UsageError(f"--font-scale must be between {FONT_SCALES[0]:g} and {FONT_SCALES[1]:g}")
     dark = None if args.theme is None else args.theme == "dark"
 
     shot = None
@@ -240,22 +230,35 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
     return LaunchOptions(app, steps, shot, size, session, gif, dark=dark, font_scale=font_scale)
 
 
+def _number(text: str | None, option: str) -> float | None:
+    """The option's number, None when it was not given; text that is no number is a usage error."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a number, not {text!r}") from None
+
+
 def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSettings:
     """The start's settings: defaults, changed by what the options named."""
     app = AppSettings(tab=tab)
     source = DataSource(dataset, preset, None) if preset is not None else DataSource.own(dataset)
-    choice = OptimizerChoice.default(optimizer)
-    if lr is not None:
-        choice = choice.with_value("lr", lr)
+
+    def chosen(default: OptimizerChoice) -> OptimizerChoice:
+        """The tab's own default optimizer unless --optimizer named one; --lr on top."""
+        choice = OptimizerChoice.default(optimizer) if names else default
+        return choice.with_value("lr", lr) if lr is not None else choice
+
     if dataset.task == "classification":
         c = app.classification.with_source(source).with_loss(loss)
         if params:
             c = replace(c, loss_params={**c.loss_params, loss: params})
-        app = replace(app, classification=replace(c, optimizer=choice))
+        app = replace(app, classification=replace(c, optimizer=chosen(c.optimizer)))
     else:
         r = app.regression.with_source(source)
         loss_params = {**r.loss_params, loss: params} if params else r.loss_params
-        r = replace(r, loss=loss, loss_params=loss_params, optimizer=choice)
+        r = replace(r, loss=loss, loss_params=loss_params, optimizer=chosen(r.optimizer))
         lab = app.descent_lab
         if names:
             lab = replace(lab, racing=tuple(names))

@@ -60,6 +60,10 @@ def test_help_exits_zero(capsys):
         (["--optimizer", "warp"], "unknown optimizer"),
         (["--steps", "many"], "whole number"),
         (["--size", "big"], "WIDTHxHEIGHT"),
+        (["--theme", "purple"], "invalid choice"),
+        (["--font-scale", "huge"], "--font-scale must be a number"),
+        (["--font-scale", "3"], "between 0.75 and 2"),
+        (["--font-scale", "nan"], "between 0.75 and 2"),
         (["--tab", "nowhere"], "unknown tab"),
         (["--dataset", "missing.csv"], "cannot read"),
         (["--bogus"], "unrecognized"),
@@ -162,3 +166,19 @@ def test_a_long_run_shows_progress_and_a_converged_one_stops_early(tmp_path):
     assert "running descent step" in result.stderr and "of 30000" in result.stderr
     quick = run_cli(["--steps", "100000", "--screenshot", str(tmp_path / "b.png")], tmp_path)
     assert quick.returncode == 0 and "running descent step" not in quick.stderr  # it converged at once
+
+
+def test_theme_and_text_size_reach_the_start_and_the_window_fits_the_screen_without_a_size():
+    options = parse_options(["--theme", "dark", "--font-scale", "1.5"])
+    assert options.dark is True and options.font_scale == 1.5
+    assert options.size is None  # no --size: the window fits the screen it opens on
+    plain = parse_options([])
+    assert plain.dark is None and plain.font_scale is None  # the user's last choice stays
+
+
+def test_the_explorer_keeps_its_own_default_rate_unless_an_optimizer_is_named():
+    from lossdesk.settings import AppSettings
+
+    assert parse_options([]).settings.regression.optimizer == AppSettings().regression.optimizer
+    assert parse_options(["--lr", "0.2"]).settings.regression.optimizer.values["lr"] == 0.2
+    assert parse_options(["--optimizer", "adam"]).settings.regression.optimizer.name == "adam"

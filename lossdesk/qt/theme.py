@@ -231,6 +231,14 @@ def style_legend(legend: pg.LegendItem, look: Look) -> None:
     legend.updateSize()
 
 
+def whole_number_ticks(axis: pg.AxisItem, whole: bool) -> None:
+    """Ticks one apart (counts, point numbers: no "0.5 points"), or pyqtgraph's own spacing."""
+    if whole:
+        axis.setTickSpacing(1, 1)
+    else:
+        axis.setTickSpacing()
+
+
 def _needs_update(current: tuple[float, float], wanted: tuple[float, float]) -> bool:
     """Grow at once; shrink only when the wanted span is under half the current one."""
     c0, c1 = current

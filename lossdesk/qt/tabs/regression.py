@@ -11,7 +11,7 @@ optimizer or the line change under it.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
 
 from lossdesk.model import DescentRun
 from lossdesk.model.results.runs import advance_run, run_news
@@ -147,16 +147,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         if self._shown is not None:
             r = self._shown
             show_text(self.formula, cost_formula_html(r.loss, r.params, r.snapshot, r.reduction))
-        width = int(min(SIDE_MAX, SIDE_WIDTH * max(1.0, look.font_scale) ** 0.5))
-        self.side.setMinimumWidth(width)
-        column = self.side.parentWidget()
-        while column is not None and not isinstance(column, QScrollArea):
-            column = column.parentWidget()
-        if column is not None:
-            # the column holds the side and its scroll bar: the side is never cut on the right
-            outer = width + column.verticalScrollBar().sizeHint().width()
-            if column.minimumWidth() != outer:
-                column.setMinimumWidth(outer)
+        # the side a little wider for larger text; its column adds the scroll bar and widens
+        self.side.setMinimumWidth(int(min(SIDE_MAX, SIDE_WIDTH * max(1.0, look.font_scale) ** 0.5)))
 
     # ==================================================================== wiring
     def _connect(self) -> None:

@@ -78,11 +78,7 @@ class PerExampleLossView:
         few = n <= 6
         if few != self._few:  # a point is a whole number: no "0.5" ticks under a few bars
             self._few = few
-            axis = self.plot.getAxis("bottom")
-            if few:
-                axis.setTickSpacing(1, 1)
-            else:
-                axis.setTickSpacing()
+            theme.whole_number_ticks(self.plot.getAxis("bottom"), few)
 
     def show_highlight(self, row: int | None) -> None:
         if row is None or row >= self._losses.size:

@@ -86,8 +86,4 @@ class ResidualHistogramView:
         few = top <= 6
         if few != self._few:  # counts are whole numbers: no "0.2 points" ticks
             self._few = few
-            axis = self.plot.getAxis("left")
-            if few:
-                axis.setTickSpacing(1, 1)
-            else:
-                axis.setTickSpacing()
+            theme.whole_number_ticks(self.plot.getAxis("left"), few)
