@@ -132,6 +132,8 @@ class DataFitView:
         self._fitted = False  # the range was fitted to the data (so a resize may make room again)
         vb = self.plot.getViewBox()
         vb.sigResized.connect(self._resized)
+        self._own_move = False
+        vb.sigRangeChanged.connect(self._range_changed)
         vb.sigRangeChangedManually.connect(self._moved_by_hand)
         theme.follow(self.restyle)
 
@@ -177,7 +179,7 @@ class DataFitView:
         wanted = self._data_range()
         if wanted is None:
             return
-        self.plot.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
+        self._set_range(xRange=wanted[0], yRange=wanted[1])
         self._fitted = True
         self.place_legend(make_room=True)
 
@@ -190,7 +192,7 @@ class DataFitView:
         (wx0, wx1), (wy0, wy1) = wanted
         x0, x1, y0, y1 = min(cx0, wx0), max(cx1, wx1), min(cy0, wy0), max(cy1, wy1)
         if (x0, x1, y0, y1) != (cx0, cx1, cy0, cy1):
-            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self._set_range(xRange=(x0, x1), yRange=(y0, y1))
             self.place_legend(make_room=False)
 
     def in_view(self) -> bool:
@@ -246,7 +248,7 @@ class DataFitView:
         if counts[best] and make_room:
             room = self._make_room()
             if room is not None:
-                self.plot.setRange(yRange=room[1], padding=0)
+                self._set_range(yRange=room[1])
                 best = room[0]
         corner = CORNERS[best]
         if self.corner() != corner:
@@ -285,6 +287,18 @@ class DataFitView:
             self.fit_range()  # the legend's share of the plot changed: fit again, making room
         else:
             self.place_legend()
+
+    def _set_range(self, **ranges) -> None:
+        """Change the range as the view's own choice (any other change is the user's)."""
+        self._own_move = True
+        try:
+            self.plot.setRange(padding=0, **ranges)
+        finally:
+            self._own_move = False
+
+    def _range_changed(self, *_args) -> None:
+        if not self._own_move:
+            self._moved_by_hand()
 
     def _moved_by_hand(self, *_args) -> None:
         self._fitted = False  # the user's own pan or zoom is theirs to keep
