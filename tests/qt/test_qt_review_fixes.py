@@ -89,9 +89,12 @@ def test_right_arrow_in_the_data_table_moves_the_cursor_not_the_descent(qtbot, w
 
 def test_lesson_formula_uses_the_selected_loss(qtbot, window):
     window.lessons.show_step(0)
+    window.explorer.set_loss("mse")
+    squared = window.lessons.formula.text()
+    assert "²" in squared or "<sup>2</sup>" in squared
     window.explorer.set_loss("mae")
     text = window.lessons.formula.text()
-    assert "|y" in text and "<sup>2</sup>" not in text
+    assert "|" in text and "²" not in text and "<sup>2</sup>" not in text
 
 
 def test_outlier_slider_range_holds_still_while_the_outlier_moves(qtbot, window):

@@ -61,6 +61,8 @@ class LossCurveView:
             known = [best_cost] if best_cost is not None and np.isfinite(best_cost) else []
             top = max([float(finite.max()), *known])
             low = min([float(finite.min()), *known])
-            theme.stable_range(self.plot, x=(0, max(10, steps[-1])), y=readable_span(low, top), margin=0.05)
+            last = max(10, steps[-1])
+            # a little room left of step 0, so the first point shows whole
+            theme.stable_range(self.plot, x=(-0.03 * last, last), y=readable_span(low, top), margin=0.05)
         else:
             self.head.setData([], [])
