@@ -6,6 +6,10 @@
 * MAE, quantile and Huber exactly by bucketing, for each w, the residuals
   r = y − w·x against the sorted b thresholds, then prefix counts and sums
   (a counting sort against the grid: O(N log G) per w instead of O(N·G));
+* log-cosh as log cosh(s) = |s| − log 2 + log1p(e^(−2|s|)): the |s| part is the MAE
+  surface, and the correction a polynomial in z = e^(−2|s|), whose powers are summed
+  per bucket and carried from threshold to threshold by a geometric recurrence
+  (O(N·K) per w for K = ``LOGCOSH_TERMS``; see ``_logcosh_surface`` for the error bound);
 * any other loss by direct evaluation in chunks (never a G·G·N array).
 
 ``parameter_surface`` does the direct evaluation for any linear-in-θ predictor
@@ -14,21 +18,23 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
-from lossdesk.model.losses import Loss, get_loss
+from lossdesk.model.losses import LOG2, Loss, get_loss
 from lossdesk.model.objective import Objective, line_objective
 
-#: how many float64 values one chunk may hold (16 MiB)
-CHUNK_ELEMENTS = 1 << 21
+#: how many float64 values one chunk may hold (4 MiB; a worker thread holds the GIL for one chunk's bincount at most)
+CHUNK_ELEMENTS = 1 << 19
 
 METHODS = {
     "mse": "sufficient statistics",
     "mae": "bucketed prefix sums",
     "quantile": "bucketed prefix sums",
     "huber": "bucketed prefix sums",
+    "logcosh": "bucketed prefix sums and exponential sums",
 }
 
 
@@ -54,6 +60,8 @@ def line_loss_surface(
         kw = lossobj.resolve_params(params)
         if lossobj.name == "mse":
             return _mse_surface(xs, ys, w, b)
+        if lossobj.name == "logcosh":
+            return _logcosh_surface(xs, ys, w, b)
         return _bucketed_surface(xs, ys, w, b, lossobj.name, kw)
     return _direct_line_surface(line_objective(x, y, lossobj, **params), w, b)
 
@@ -231,6 +239,97 @@ def _prefix(counts: np.ndarray, rows: int, m: int) -> np.ndarray:
     return np.cumsum(counts.reshape(rows, m + 1), axis=1)[:, :m].astype(float)
 
 
+# ------------------------------------------------------------------------ log-cosh
+#: powers of z = e^(−2|s|) in the polynomial that stands for log1p(z) on [0, 1]
+LOGCOSH_TERMS = 15
+#: max over z in [0, 1] of |log1p(z) − Σₖ aₖ zᵏ| for those terms (checked by the tests)
+LOGCOSH_BOUND = 1e-13
+
+
+@functools.cache
+def logcosh_coefficients(terms: int = LOGCOSH_TERMS) -> np.ndarray:
+    """a₁ … a_K with log1p(z) ≈ Σₖ aₖ zᵏ on [0, 1]: least squares at 401 Chebyshev points.
+
+    No constant term, so a point far from the line (z → 0) adds nothing. The error falls
+    about 6× per term (log1p's singularity at z = −1); every |aₖ| ≤ 1, so summing the
+    powers in this basis loses nothing to cancellation.
+    """
+    z = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, 401))
+    V = z[:, None] ** np.arange(1, terms + 1)[None, :]
+    return np.linalg.lstsq(V, np.log1p(z), rcond=None)[0]
+
+
+def _logcosh_surface(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """mean log cosh(r − b) = MAE(b) − log 2 + mean log1p(e^(−2|r − b|)),  r = y − w·x.
+
+    The correction: for each w, each residual falls between two neighbouring sorted b
+    thresholds; with z_lo = e^(−2(r − b_below)) and z_hi = e^(−2(b_above − r)),
+    A_m,k = Σ_{r ≥ b_m} e^(−2k(r − b_m)) and B_m,k = Σ_{r < b_m} e^(−2k(b_m − r)) follow
+    from per-bucket sums of z_loᵏ and z_hiᵏ by A_m = S_{m+1} + ρ_m A_{m+1} and
+    B_m = T_m + ρ_{m−1} B_{m−1} with ρ_m = e^(−2k(b_{m+1} − b_m)) ≤ 1 (every term positive,
+    so the recurrence is stable). Then Σᵢ log1p(e^(−2|rᵢ − b_m|)) ≈ Σₖ aₖ (A_m,k + B_m,k).
+
+    Error bound: |Z − Z_exact| ≤ ``LOGCOSH_BOUND`` (1e-13, the polynomial's) plus rounding
+    of the MAE surface and of the sums (a few ulps of Z): every grid value is within
+    1e-13 + 1e-12·|Z| of the brute-force mean. Cost O(N·K) per w instead of O(N·G).
+    """
+    n = x.size
+    Z = _bucketed_surface(x, y, w, b, "mae", {})
+    Z -= LOG2
+    a = logcosh_coefficients()
+    K = a.size
+    order = np.argsort(b, kind="stable")
+    bs = b[order]
+    G = bs.size
+    uniform = _uniform_step(bs)
+    kk = np.arange(1, K + 1, dtype=float)[:, None]
+    rho = np.exp(-2.0 * kk * np.diff(bs)[None, :])  # (K, G − 1)
+    rows_per_chunk = max(1, CHUNK_ELEMENTS // max(n, 1))  # rows at once: the recurrences run on all of them
+    corr = np.empty((w.size, G))
+    for start in range(0, w.size, rows_per_chunk):
+        wc = w[start : start + rows_per_chunk]
+        rows = wc.size
+        r = y[None, :] - wc[:, None] * x[None, :]
+        if uniform:
+            idx = _uniform_bucket(r, bs[0], uniform, G)
+        else:
+            idx = np.searchsorted(bs, r.ravel(), side="right").reshape(r.shape)
+        # distance above the threshold below (inf in bucket 0) and below the one above
+        # (inf in bucket G); rounding in the uniform bucketing may leave −ulps: clip to 0
+        padded = np.concatenate([[-np.inf], bs, [np.inf]])
+        z_lo = r - padded[idx]
+        np.maximum(z_lo, 0.0, out=z_lo)
+        z_lo *= -2.0
+        np.exp(z_lo, out=z_lo)
+        z_hi = padded[idx + 1] - r
+        np.maximum(z_hi, 0.0, out=z_hi)
+        z_hi *= -2.0
+        np.exp(z_hi, out=z_hi)
+        flat = (idx + (np.arange(rows) * (G + 1))[:, None]).ravel()
+        size = rows * (G + 1)
+        p_lo, p_hi = z_lo.copy(), z_hi.copy()
+        S = np.empty((K, rows, G + 1))
+        T = np.empty((K, rows, G + 1))
+        for k in range(K):
+            if k:
+                p_lo *= z_lo
+                p_hi *= z_hi
+            S[k] = np.bincount(flat, weights=p_lo.ravel(), minlength=size).reshape(rows, G + 1)
+            T[k] = np.bincount(flat, weights=p_hi.ravel(), minlength=size).reshape(rows, G + 1)
+        A = np.empty((K, rows, G))
+        B = np.empty((K, rows, G))
+        A[:, :, G - 1] = S[:, :, G]
+        for m in range(G - 2, -1, -1):
+            A[:, :, m] = S[:, :, m + 1] + rho[:, m, None] * A[:, :, m + 1]
+        B[:, :, 0] = T[:, :, 0]
+        for m in range(1, G):
+            B[:, :, m] = T[:, :, m] + rho[:, m - 1, None] * B[:, :, m - 1]
+        A += B
+        corr[start : start + rows] = np.tensordot(a, A, axes=(0, 0))
+    Z[:, order] += corr / n
+    return np.maximum(Z, 0.0, out=Z)
+
+
 # ------------------------------------------------------------------- direct, chunked
 def _direct_line_surface(obj: Objective, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     theta = np.zeros(2)
@@ -306,3 +405,91 @@ def line_surface_window(x: Any, y: Any, margin: float = 2.5) -> tuple[tuple[floa
     w_half = margin * sy / sx
     b_half = margin * sy + abs(xm) * w_half
     return (w0 - w_half, w0 + w_half), (b0 - b_half, b0 + b_half)
+
+
+# ---------------------------------------------------------------- cost and a coarse look
+#: seconds per residual evaluated (N · len(w_grid)) by each fast method, measured on a
+#: busy 2-core machine and rounded up; other losses pay this per N · len(w) · len(b)
+SURFACE_SECONDS_PER_RESIDUAL = {
+    "mse": 0.0,
+    "mae": 5e-8,
+    "quantile": 5e-8,
+    "huber": 8e-8,
+    "logcosh": 3e-7,
+}
+DIRECT_SECONDS_PER_VALUE = 2e-8
+#: the coarse surface: a COARSE_SIZE² grid over at most this many residuals' work
+COARSE_SIZE = 32
+COARSE_SECONDS = 0.003
+
+
+def surface_seconds(loss: str | Loss, n: int, w_size: int, b_size: int | None = None) -> float:
+    """About how long ``line_loss_surface`` takes for n points on a w_size × b_size grid."""
+    name = get_loss(loss).name
+    b_size = w_size if b_size is None else b_size
+    if name == "mse":
+        return 1e-8 * w_size * b_size
+    if name in SURFACE_SECONDS_PER_RESIDUAL:
+        return SURFACE_SECONDS_PER_RESIDUAL[name] * n * w_size + 2e-7 * w_size * b_size
+    return DIRECT_SECONDS_PER_VALUE * n * w_size * b_size
+
+
+def subsample(n: int, m: int) -> np.ndarray:
+    """m row indices spread evenly over 0 … n − 1 (all of them if m ≥ n): a deterministic sample."""
+    if m >= n:
+        return np.arange(n)
+    if m <= 1:
+        return np.zeros(1, np.intp)
+    # steps of at least one row, so rounding never repeats a row
+    return np.linspace(0, n - 1, m).round().astype(np.intp)
+
+
+def coarse_rows(n: int, loss: str | Loss, w_size: int, b_size: int, size: int = COARSE_SIZE,
+                seconds: float = COARSE_SECONDS) -> np.ndarray:
+    """The rows ``coarse_line_surface`` looks at: as many as ``seconds`` allows on its grid."""
+    gw, gb = min(size, w_size), min(size, b_size)
+    fixed = surface_seconds(loss, 0, gw, gb)
+    per_point = max(surface_seconds(loss, 1, gw, gb) - fixed, 1e-12)
+    return subsample(n, max(16, int((seconds - fixed) / per_point)))
+
+
+def coarse_line_surface(
+    x: Any, y: Any, loss: str | Loss, w_grid: Any, b_grid: Any, size: int = COARSE_SIZE,
+    seconds: float = COARSE_SECONDS, **params: Any
+) -> np.ndarray:
+    """A quick look at ``line_loss_surface`` (same shape), to show while the exact one is worked out.
+
+    The exact surface of an evenly spread subsample of the points (as many as ``seconds``
+    allows; ``surface_seconds``) on a size × size grid spanning the same (w, b) ranges,
+    interpolated bilinearly onto the full grid. A pure function of its arguments; for
+    few points and a small grid it is the exact surface.
+    """
+    xs, ys = _checked_xy(x, y)
+    w = np.asarray(w_grid, dtype=float).ravel()
+    b = np.asarray(b_grid, dtype=float).ravel()
+    _check_grid(w, "w_grid")
+    _check_grid(b, "b_grid")
+    gw, gb = min(size, w.size), min(size, b.size)
+    rows = coarse_rows(xs.size, loss, w.size, b.size, size, seconds)
+    cw = np.linspace(w.min(), w.max(), gw)
+    cb = np.linspace(b.min(), b.max(), gb)
+    Zc = line_loss_surface(xs[rows], ys[rows], loss, cw, cb, **params)
+    return _bilinear(Zc, cw, cb, w, b)
+
+
+def _bilinear(Zc: np.ndarray, cw: np.ndarray, cb: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Zc (on the even grids cw × cb) interpolated bilinearly at every (w[i], b[j])."""
+
+    def weights(c: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if c.size == 1:
+            return np.zeros(g.size, np.intp), np.zeros(g.size)
+        t = np.clip((g - c[0]) / (c[-1] - c[0]) * (c.size - 1), 0.0, c.size - 1)
+        i = np.minimum(t.astype(np.intp), c.size - 2)
+        return i, t - i
+
+    iw, fw = weights(cw, w)
+    ib, fb = weights(cb, b)
+    jw, jb = np.minimum(iw + 1, cw.size - 1), np.minimum(ib + 1, cb.size - 1)
+    fw, fb = fw[:, None], fb[None, :]
+    return ((1 - fw) * ((1 - fb) * Zc[iw][:, ib] + fb * Zc[iw][:, jb])
+            + fw * ((1 - fb) * Zc[jw][:, ib] + fb * Zc[jw][:, jb]))

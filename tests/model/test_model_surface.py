@@ -29,7 +29,7 @@ def test_surface_methods():
     assert surface_method("mse") == "sufficient statistics"
     for name in ("mae", "huber", "quantile"):
         assert surface_method(name) == "bucketed prefix sums"
-    assert surface_method("logcosh") == "chunked direct evaluation"
+    assert surface_method("logcosh") == "bucketed prefix sums and exponential sums"
     assert surface_method(LOSSES["bce"]) == "chunked direct evaluation"
 
 

@@ -6,14 +6,26 @@ or ``history`` for data edits); every change of the store recomputes one results
 step. The descent run in progress is the only thing the tab holds besides its widgets: it
 is passed into the computation, and it is dropped when the data, loss, parameters,
 optimizer or the line change under it.
+
+A slow exact surface or best line (MAE, Huber, quantile and log-cosh at large N) is worked
+out off the GUI thread by the tab's cache (``ExactLater``); a coarse stand-in shows until
+it arrives, the surface panel's readout says so, and during a drag the exact one is only
+asked for when the drag rests.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from functools import partial
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
 
 from lossdesk.model import DescentRun
+from lossdesk.model import fitting as fitting_model
+from lossdesk.model import surface as surface_model
+from lossdesk.model.dataset import RegressionData
 from lossdesk.model.results.runs import advance_run, run_news
 from lossdesk.model.results.regression import (
     MAX_RUN_STEPS,
@@ -29,6 +41,7 @@ from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.outlier import OutlierControls
 from lossdesk.qt.controls.regression_panel import ControlPanel
 from lossdesk.qt import theme
+from lossdesk.qt.background import NewestWins
 from lossdesk.qt.formula import cost_formula_html, cost_formula_tooltip
 from lossdesk.qt.tabs.data_actions import DataTabActions
 from lossdesk.qt.tabs.layout import lay_out_tab
@@ -44,7 +57,134 @@ from lossdesk.settings import RegressionSettings, SettingsStore, changed_fields
 from lossdesk.settings.regression import LINE_LIMIT
 from lossdesk.settings.selection import PointMarks
 
-__all__ = ["MAX_RUN_STEPS", "SURFACE_SIZE", "RegressionExplorer"]
+__all__ = ["MAX_RUN_STEPS", "SURFACE_SIZE", "ExactLater", "RegressionExplorer"]
+
+#: a surface or best line expected to take longer than this is worked out off the GUI thread
+SYNC_SECONDS = 0.008
+#: a drag that holds still this long gets its exact surface worked out
+REST_MS = 150
+#: otherwise the worker is asked this soon: after the frame with the stand-ins is drawn
+SOON_MS = 30
+WAITING_TEXT = "working out the exact surface…"
+COARSE_TEXT = "coarse surface while you drag"
+
+
+class ExactLater(RegressionCache):
+    """The explorer's cache: slow exact surfaces and best lines are worked out off the GUI thread.
+
+    ``surface`` and ``best_line`` return the exact values (``line_loss_surface``,
+    ``best_line``) whenever they are known or quick (expected under ``SYNC_SECONDS``: small
+    data, or MSE). Otherwise they return a stand-in (``coarse_line_surface``,
+    ``rough_best_line``, pure functions of the same arguments), and the exact value is
+    asked of a worker (``NewestWins``: a newer request supersedes an older one) at once,
+    or, while ``defer`` is set (a gesture in progress), when ``request()`` is called.
+    When it arrives ``ready()`` is called and the next call returns it.
+    """
+
+    def __init__(self, ready: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__()
+        self.ready = ready
+        self.defer = False
+        self.surfaces = NewestWins(parent)
+        self.bests = NewestWins(parent)
+        self.surfaces.finished.connect(self._surface_arrived)
+        self.bests.finished.connect(self._best_arrived)
+        self.surfaces.failed.connect(self._failed)
+        self.bests.failed.connect(self._failed)
+        self.errors: list[str] = []
+        self._want_surface: tuple | None = None  # (key, data, loss, params, window)
+        self._want_best: tuple | None = None  # (key, data, loss, params)
+        self._stand_ins: dict[str, tuple] = {}  # kind -> (key, data, value)
+
+    @property
+    def waiting(self) -> bool:
+        """A stand-in is out: an exact surface or best line is still to come."""
+        return self._want_surface is not None or self._want_best is not None
+
+    @property
+    def working(self) -> bool:
+        """The worker has been asked for everything waited for (not only for something older)."""
+        ws, wb = self._want_surface, self._want_best
+        return self.waiting and (ws is None or self.surfaces.tag == ws[0]) and \
+            (wb is None or self.bests.tag == wb[0])
+
+    def surface(self, data: RegressionData, loss: str, params: dict[str, float],
+                window: SurfaceWindow) -> np.ndarray:
+        key = (id(data), loss, tuple(sorted(params.items())), window)
+        if (key == self._surface_key and self._surface is not None) or \
+                surface_model.surface_seconds(loss, data.n, window.size) <= SYNC_SECONDS:
+            self._want_surface = None
+            return super().surface(data, loss, params, window)
+        self._want_surface = (key, data, loss, dict(params), window)
+        if not self.defer:
+            self.request()
+        rows = surface_model.coarse_rows(data.n, loss, window.size, window.size)
+        return self._stand_in("surface", key[1:], data, rows, lambda: surface_model.coarse_line_surface(
+            data.x, data.y, loss, window.w_grid, window.b_grid, **params))
+
+    def best_line(self, data: RegressionData, loss: str, params: dict[str, float]) -> tuple[float, float]:
+        key = (id(data), loss, tuple(sorted(params.items())))
+        if (key == self._best_key and self._best is not None) or \
+                fitting_model.best_line_seconds(loss, data.n) <= SYNC_SECONDS:
+            self._want_best = None
+            return super().best_line(data, loss, params)
+        self._want_best = (key, data, loss, dict(params))
+        if not self.defer:
+            self.request()
+        rows = fitting_model.rough_rows(data.n, loss)
+        return self._stand_in("best", key[1:], data, rows,
+                              lambda: fitting_model.rough_best_line(data.x, data.y, loss, **params))
+
+    def best_known(self, data: RegressionData, loss: str, params: dict[str, float]) -> bool:
+        """The exact best line for these is known (or quick to work out)."""
+        key = (id(data), loss, tuple(sorted(params.items())))
+        return (key == self._best_key and self._best is not None) or \
+            fitting_model.best_line_seconds(loss, data.n) <= SYNC_SECONDS
+
+    def request(self) -> None:
+        """Ask the worker for whatever exact value is waited for (unless it is already asked).
+
+        The best line first, alone: the window (and so the surface wanted) may move with it,
+        and one worker at a time leaves a core to the GUI."""
+        want = self._want_best
+        if want is not None:
+            if self.bests.tag != want[0]:
+                _key, data, loss, params = want
+                self.bests.submit(want[0], partial(fitting_model.best_line, data.x, data.y, loss, **params))
+            return
+        want = self._want_surface
+        if want is not None and self.surfaces.tag != want[0]:
+            _key, data, loss, params, window = want
+            self.surfaces.submit(want[0], partial(surface_model.line_loss_surface, data.x, data.y, loss,
+                                                  window.w_grid, window.b_grid, **params))
+
+    def _stand_in(self, kind: str, key: tuple, data: RegressionData, rows: np.ndarray, make: Callable):
+        """The stand-in of the last call again (the same object, so nothing is redrawn) while
+        the rows it looks at hold the same points: dragging a point outside the sample."""
+        memo = self._stand_ins.get(kind)
+        xs, ys = data.x[rows], data.y[rows]
+        if memo is None or memo[0] != key or not (np.array_equal(memo[1], xs) and np.array_equal(memo[2], ys)):
+            memo = self._stand_ins[kind] = (key, xs, ys, make())
+        return memo[3]
+
+    def _surface_arrived(self, key: tuple, value: np.ndarray) -> None:
+        want = self._want_surface
+        if want is None or want[0] != key:
+            return  # superseded while it was worked out
+        self._surface_key, self._surface, self._surface_data = key, value, want[1]
+        self._want_surface = None
+        self.ready()
+
+    def _best_arrived(self, key: tuple, value: tuple[float, float]) -> None:
+        want = self._want_best
+        if want is None or want[0] != key:
+            return
+        self._best_key, self._best, self._best_data = key, (float(value[0]), float(value[1])), want[1]
+        self._want_best = None
+        self.ready()
+
+    def _failed(self, _key: tuple, text: str) -> None:
+        self.errors.append(text)
 
 
 def banner_style(look: theme.Look) -> str:
@@ -69,7 +209,12 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.history = history if history is not None else DataHistory(self.store, ("outlier", "outlier_base"), self)
         self.marks = marks if marks is not None else PointMarks()
         self.run: DescentRun | None = None  # the descent in progress (transient, never saved)
-        self.cache = RegressionCache()
+        self.cache = ExactLater(self._exact_arrived, self)
+        self._jump_when_known = False  # "jump to best" was pressed while the best line was worked out
+        self._rest = QTimer(self)  # a drag that holds still gets its exact surface
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(REST_MS)
+        self._rest.timeout.connect(self._ask_exact)
         self._other_cache = RegressionCache()  # for results_for(other settings)
         self.window: SurfaceWindow | None = None  # the surface window on screen
         self._shown: RegressionResults | None = None  # what the views draw now
@@ -255,8 +400,36 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         """Put the line at the lowest cost (computed from the current settings, shown or not)."""
         self.descent.set_playing(False)
         v = self.store.value
+        if not self.cache.best_known(v.data, v.loss, v.params):
+            self._jump_when_known = True  # it is being worked out: jump when it arrives
+            self.cache.best_line(v.data, v.loss, v.params)
+            self._ask_exact()
+            return
+        self._jump_when_known = False
         w, b = self.cache.best_line(v.data, v.loss, v.params)
         self._set_line(w=w, b=b)
+
+    def _exact_arrived(self) -> None:
+        """An exact surface or best line came from the worker: show it (and jump, if asked)."""
+        self.settings_changed(frozenset({"exact"}))
+        if self._jump_when_known:
+            v = self.store.value
+            if self.cache.best_known(v.data, v.loss, v.params):
+                self.jump_to_best()
+
+    def _ask_exact(self) -> None:
+        self.cache.request()
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        """The surface panel says whether the surface shown is the exact one."""
+        if not self.cache.waiting:
+            text = ""
+        elif self.history.live and not self.cache.working:
+            text = COARSE_TEXT
+        else:
+            text = WAITING_TEXT
+        show_text(self.surface_panel.readout, text)
 
     def choose_outlier(self, row: int | None) -> None:
         self.outlier_controls.choose_outlier(row)
@@ -282,6 +455,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.history.end_live("Move point")
         self._history_moved(0)
         self._dragging_point = False
+        self.cache.defer = False
+        self._ask_exact()
 
     def _data_hover(self, scene_pos: QPointF) -> None:
         self.marks.set_hover(self.data_view.nearest_point(scene_pos))
@@ -371,6 +546,10 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
     # ==================================================================== results → views
     def results(self) -> RegressionResults:
         """The current results, from the current settings (correct whether shown or not)."""
+        return self._results(defer=self.history.live)  # a gesture: the exact surface waits for it to rest
+
+    def _results(self, defer: bool) -> RegressionResults:
+        self.cache.defer = defer
         return compute_regression(self.store.value, self.run, self.cache, self.window, hold_window=self.history.live)
 
     def results_for(self, settings: RegressionSettings) -> RegressionResults:
@@ -389,9 +568,14 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         if not self.active:  # computed when next shown
             self._pending = self._pending | changed | ({"refit"} if refit else set())
             return
-        results = self.results()
+        # The worker is asked only once this frame is drawn (it would compete with it for the
+        # CPU and the GIL), and during a gesture only when the gesture holds still.
+        results = self._results(defer=True)
         self.window = results.window
         self.show_results(results, refit=refit or "refit" in changed)
+        if self.cache.waiting and not self.cache.working:
+            self._rest.start(REST_MS if self.history.live else SOON_MS)  # (again)
+        self._show_waiting()
 
     def show_results(self, r: RegressionResults, refit: bool = False) -> None:
         """Draw one results value: views, readouts, formula and the run's text."""
