@@ -6,20 +6,38 @@ without loading Qt.
 
 from __future__ import annotations
 
-import argparse
-import math
-import sys
-from dataclasses import replace
-from pathlib import Path
-from typing import NoReturn, Sequence
+import os
 
-from lossdesk import __version__
-from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv
-from lossdesk.model.dataset import DEFAULT_PRESET
-from lossdesk.settings import AppSettings, DataSource, OptimizerChoice, SettingsError
-from lossdesk.settings.app import TABS as APP_TABS
-from lossdesk.settings.launch import FONT_SCALES, MAX_STEPS, LaunchOptions
-from lossdesk.settings.lesson import settings_for_step
+#: the thread pools of numpy's BLAS (OpenBLAS, MKL) and of OpenMP. The app's solves are
+#: small (2×2 normal equations, a few hundred points): extra BLAS threads only spin and,
+#: on a busy 2-core machine, stall them (16 ms instead of 0.8 ms for ``best_line``).
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_blas_threads(environ=os.environ) -> None:
+    """One BLAS thread, unless the user chose a number; it counts only before numpy loads."""
+    for name in BLAS_THREAD_VARIABLES:
+        environ.setdefault(name, "1")
+
+
+# Here, above every import that loads numpy (lossdesk.model, lossdesk.settings): the
+# entry points (``python -m lossdesk`` and the ``lossdesk`` script) both import this module first.
+limit_blas_threads()
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import NoReturn, Sequence  # noqa: E402
+
+from lossdesk import __version__  # noqa: E402
+from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_preset, read_csv  # noqa: E402
+from lossdesk.model.dataset import DEFAULT_PRESET  # noqa: E402
+from lossdesk.settings import AppSettings, DataSource, OptimizerChoice, SettingsError  # noqa: E402
+from lossdesk.settings.app import TABS as APP_TABS  # noqa: E402
+from lossdesk.settings.launch import FONT_SCALES, MAX_STEPS, LaunchOptions  # noqa: E402
+from lossdesk.settings.lesson import settings_for_step  # noqa: E402
 
 TABS = APP_TABS
 FUTURE_TABS: tuple[str, ...] = ()

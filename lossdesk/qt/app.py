@@ -108,7 +108,9 @@ def run(options: LaunchOptions) -> int:
         window.show()
         for _ in range(3):
             app.processEvents()
-        if not window.grab().save(str(options.screenshot)):
+        from lossdesk.qt.export.pictures import with_gl_windows  # noqa: PLC0415
+
+        if not with_gl_windows(window, window.grab().toImage()).save(str(options.screenshot)):
             print(f"lossdesk: error: could not write {options.screenshot}", file=sys.stderr)
             return 2
         window.close()

@@ -1,10 +1,17 @@
-"""The main window: menus, shortcuts, status bar and the tabs."""
+"""The main window: menus, shortcuts, status bar and the tabs.
+
+A tab's widgets are built when the tab is first shown (or first asked for, e.g. by a
+lesson formula or a test through ``window.explorer``): start-up builds only the tab in
+front. Every choice lives in the settings stores, made up front, so a tab built late
+shows exactly what one built at start would.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
@@ -17,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 from lossdesk import __version__
@@ -31,12 +39,7 @@ from lossdesk.qt.export import (
     export_window_dialog,
     visible_panels,
 )
-from lossdesk.qt.lessons.panel import LessonPanel
 from lossdesk.qt.recovery import Autosaver, RecoveryFile
-from lossdesk.qt.tabs.classification import ClassificationTab
-from lossdesk.qt.tabs.descent_lab import DescentLabTab
-from lossdesk.qt.tabs.outlier_lab import OutlierLabTab
-from lossdesk.qt.tabs.regression import RegressionExplorer
 from lossdesk.qt.undo import DataHistory
 from lossdesk.session import SUFFIX, Session, SessionError
 from lossdesk.settings import AppSettings, SettingsStore
@@ -45,8 +48,18 @@ from lossdesk.settings.regression import LOSS_NAMES as REGRESSION_LOSSES
 from lossdesk.settings.launch import MIN_SIZE
 from lossdesk.settings.selection import PointMarks
 
+if TYPE_CHECKING:
+    from lossdesk.qt.lessons.panel import LessonPanel
+
 TAB_ORDER = ("regression", "compare", "classification", "descent")
 TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
+#: each tab's title and tooltip in the tab bar, in TAB_ORDER
+TAB_TITLES = {
+    "regression": ("Regression explorer", "One loss in depth: every point's error, the cost, its surface and descent"),
+    "compare": ("Outlier lab", "MSE, MAE and Huber fitted to the same data: drag one point and watch them part"),
+    "classification": ("Classification", "Binary and categorical cross-entropy on labelled points"),
+    "descent": ("Descent lab", "Optimizers racing down the valley of the current data, in 2-D and 3-D"),
+}
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
 MAX_RECENT = 8
@@ -59,14 +72,41 @@ PLAIN_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R, Qt.Key.Key_B, Qt
 class KeepKeysInLists(QObject):
     """Space, arrows and letters belong to a focused table or menu box, not to the shortcuts.
 
-    Accepting the ShortcutOverride event is Qt's way for a widget to claim a key."""
+    Accepting the ShortcutOverride event is Qt's way for a widget to claim a key. The
+    filter sits only on the tables and menu boxes themselves (``guard``), never on the
+    whole application, where it would run for every event of every frame.
+    """
+
+    KINDS = (QAbstractItemView, QComboBox)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, (QAbstractItemView, QComboBox))
-                and event.key() in PLAIN_KEYS and not event.modifiers()):
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        if isinstance(obj, self.KINDS) and event.key() in PLAIN_KEYS and not event.modifiers():
             event.accept()
             return True
         return False
+
+    def guard(self, root: QWidget) -> None:
+        """Watch every table and menu box inside ``root`` (and ``root`` itself)."""
+        for widget in (root, *root.findChildren(QWidget)):
+            if isinstance(widget, self.KINDS):
+                widget.removeEventFilter(self)  # never twice on one widget
+                widget.installEventFilter(self)
+
+    def focus_changed(self, _old, new) -> None:
+        """A widget that gets focus later (a new table, a cell editor) is watched from then on.
+
+        ShortcutOverride goes to the focus widget and on up to its parents, so the
+        tables and menu boxes among them are the ones that must be watched."""
+        widget = new
+        while widget is not None:
+            if isinstance(widget, self.KINDS):
+                widget.removeEventFilter(self)
+                widget.installEventFilter(self)
+            widget = widget.parentWidget() if not widget.isWindow() else None
+
+
 SESSION_FILTER = f"lossdesk sessions (*{SUFFIX})"
 
 
@@ -89,19 +129,13 @@ class MainWindow(QMainWindow):
         self.cls_history = DataHistory(self.cls_store, (), self)
         self.cls_marks = PointMarks()
         self.descent_store = SettingsStore(app.descent_lab)
-        self.explorer = RegressionExplorer(self.reg_store, self.reg_history, self.reg_marks)
-        self.compare = OutlierLabTab(self.lab_store, self.reg_store, self.reg_history, self.reg_marks)
-        self.classification = ClassificationTab(self.cls_store, self.cls_history, self.cls_marks)
-        self.descent_lab = DescentLabTab(self.descent_store, self.reg_store)
+        # Each tab starts as an empty page; its widgets are built when it is first shown.
+        self._built: dict[str, QWidget] = {}
+        self._swapping = False  # a page being swapped for its tab is no change of tab
+        self._started = False  # until the end of __init__, restore_preferences styles every widget
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.explorer, "Regression explorer")
-        self.tabs.addTab(self.compare, "Outlier lab")
-        self.tabs.addTab(self.classification, "Classification")
-        self.tabs.addTab(self.descent_lab, "Descent lab")
-        self.tabs.setTabToolTip(0, "One loss in depth: every point's error, the cost, its surface and descent")
-        self.tabs.setTabToolTip(1, "MSE, MAE and Huber fitted to the same data: drag one point and watch them part")
-        self.tabs.setTabToolTip(2, "Binary and categorical cross-entropy on labelled points")
-        self.tabs.setTabToolTip(3, "Optimizers racing down the valley of the current data, in 2-D and 3-D")
+        for name, (title, tip) in TAB_TITLES.items():
+            self.tabs.setTabToolTip(self.tabs.addTab(QWidget(), title), tip)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         # Undo and redo follow the tab in front.
@@ -111,12 +145,10 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.reg_history.undo_stack)
         for store in (self.reg_store, self.lab_store, self.cls_store, self.descent_store):
             store.changed.connect(self._update_title)
+        self.key_guard = KeepKeysInLists(self)
+        QApplication.instance().focusChanged.connect(self.key_guard.focus_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
-        for tab in self.all_tabs:
-            tab.status.connect(self.show_status)
-        self.lessons = LessonPanel(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lessons)
-        self.lessons.hide()
+        self._lessons: LessonPanel | None = None  # built when a lesson is first opened
         self.settings = QSettings("lossdesk", "lossdesk")
         self.confirm_close = True  # ask before closing with unsaved work
         self.session_path: Path | None = None
@@ -127,25 +159,129 @@ class MainWindow(QMainWindow):
         self._restored_geometry = False
         self.recovery = RecoveryFile()
         self.autosaver = Autosaver(self)
-        self.key_guard = KeepKeysInLists(self)
-        QApplication.instance().installEventFilter(self.key_guard)
         self.set_tab(app.tab)
-        self._tab_changed(self.tabs.currentIndex())
+        self._tab_changed(self.tabs.currentIndex())  # builds the tab in front
         self._build_menus()
         add_export_menus(self, self, self.show_status)
+        self.key_guard.guard(self)
         self.statusBar().showMessage("Drag a point, pick a loss, or press Space to roll the ball downhill.")
         self.restore_preferences()
+        self._started = True
         self._show_lesson(app.lesson)
+
+    # ------------------------------------------------------------------ tabs, built when first shown
+    def _make_tab(self, name: str) -> QWidget:
+        """A new tab's widgets over the window's stores (imported here: a tab never shown costs nothing)."""
+        if name == "regression":
+            from lossdesk.qt.tabs.regression import RegressionExplorer  # noqa: PLC0415
+
+            return RegressionExplorer(self.reg_store, self.reg_history, self.reg_marks)
+        if name == "compare":
+            from lossdesk.qt.tabs.outlier_lab import OutlierLabTab  # noqa: PLC0415
+
+            return OutlierLabTab(self.lab_store, self.reg_store, self.reg_history, self.reg_marks)
+        if name == "classification":
+            from lossdesk.qt.tabs.classification import ClassificationTab  # noqa: PLC0415
+
+            return ClassificationTab(self.cls_store, self.cls_history, self.cls_marks)
+        from lossdesk.qt.tabs.descent_lab import DescentLabTab  # noqa: PLC0415
+
+        return DescentLabTab(self.descent_store, self.reg_store)
+
+    def tab(self, name: str) -> QWidget:
+        """The tab ``name`` (one of TAB_ORDER), built now if it has not been shown yet.
+
+        Built from the current settings, it looks as it would had it been built at start;
+        its empty page in the tab bar is swapped for it in place (same index, title, tip).
+        """
+        built = self._built.get(name)
+        if built is not None:
+            return built
+        was_active = self.isActiveWindow()
+        tab = self._make_tab(name)
+        self._built[name] = tab
+        index, current = TAB_NAMES[name], self.tabs.currentIndex()
+        page, title, tip = self.tabs.widget(index), self.tabs.tabText(index), self.tabs.tabToolTip(index)
+        self._swapping = True
+        self.tabs.setUpdatesEnabled(False)
+        try:
+            # In after its page, then the page out: a page in front hands over to its tab
+            # directly (Qt selects the tab to the right of a removed one), no other tab shows.
+            self.tabs.insertTab(index + 1, tab, title)
+            self.tabs.removeTab(index)
+            self.tabs.setTabToolTip(index, tip)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.setUpdatesEnabled(True)
+            self._swapping = False
+        page.deleteLater()
+        self._dress(tab)
+        tab.status.connect(self.show_status)
+        tab.set_active(index == current)
+        if was_active:
+            # A widget shown before it has a parent (a FloatSlider's label) flashes up as a
+            # window of its own and takes the focus with it: give it back to this window.
+            self.activateWindow()
+        return tab
+
+    def _dress(self, tab: QWidget) -> None:
+        """What the window did to every widget at start, done to a tab built later."""
+        if self._started:  # set_font_scale set the app's font on every widget there was
+            font = QApplication.instance().font()
+            for widget in tab.findChildren(QWidget):
+                widget.setFont(font)
+        add_export_menus(tab, self, self.show_status)
+        self.key_guard.guard(tab)
+
+    @property
+    def lessons(self) -> LessonPanel:
+        """The lesson panel, built (hidden) the first time a lesson is opened or it is asked for."""
+        if self._lessons is None:
+            from lossdesk.qt.lessons.panel import LessonPanel  # noqa: PLC0415 — its text loads with it
+
+            self._lessons = LessonPanel(self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._lessons)
+            self._lessons.hide()
+            self._dress(self._lessons)
+        return self._lessons
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    @property
+    def explorer(self):
+        return self.tab("regression")
+
+    @property
+    def compare(self):
+        return self.tab("compare")
+
+    @property
+    def classification(self):
+        return self.tab("classification")
+
+    @property
+    def descent_lab(self):
+        return self.tab("descent")
 
     @property
     def all_tabs(self) -> tuple:
-        return (self.explorer, self.compare, self.classification, self.descent_lab)
+        """All four tabs (building those not shown yet); the window itself uses ``built_tabs``."""
+        return tuple(self.tab(name) for name in TAB_ORDER)
+
+    @property
+    def built_tabs(self) -> tuple:
+        return tuple(self._built[name] for name in TAB_ORDER if name in self._built)
+
+    def current_tab_name(self) -> str:
+        return TAB_ORDER[max(self.tabs.currentIndex(), 0)]
 
     # ------------------------------------------------------------------ settings in and out
     def current_settings(self) -> AppSettings:
         """Every choice on every tab, as one value (what a session saves)."""
-        tab = TAB_ORDER[max(self.tabs.currentIndex(), 0)] if hasattr(self, "tabs") else "regression"
-        lesson = self.lessons.step_index if hasattr(self, "lessons") and self.lessons.isVisible() else None
+        tab = self.current_tab_name() if hasattr(self, "tabs") else "regression"
+        panel = getattr(self, "_lessons", None)
+        lesson = panel.step_index if panel is not None and panel.isVisible() else None
         return AppSettings(tab, self.reg_store.value, self.lab_store.value, self.cls_store.value,
                            self.descent_store.value, lesson)
 
@@ -155,7 +291,7 @@ class MainWindow(QMainWindow):
         With ``undo_text`` the data changes become one undo step per data set (a lesson
         step); without, the undo history starts afresh (a session, recovery).
         """
-        for tab in self.all_tabs:
+        for tab in self.built_tabs:  # a tab not built yet runs nothing
             tab.descent.set_playing(False)
         if undo_text is None:
             self.reg_store.set(app.regression)
@@ -177,7 +313,8 @@ class MainWindow(QMainWindow):
     def _show_lesson(self, step: int | None) -> None:
         """The lesson panel open at ``step`` (its set-up already in the settings), or closed."""
         if step is None:
-            self.lessons.hide()
+            if self._lessons is not None:
+                self._lessons.hide()
         elif not self.lessons.isVisible() or self.lessons.step_index != step:
             self.lessons.show_step(step, apply=False)
 
@@ -202,7 +339,7 @@ class MainWindow(QMainWindow):
         called between chunks once the run has taken longer than a second. Returns the
         steps taken.
         """
-        tab = self.tabs.currentWidget()
+        tab = self.tab(self.current_tab_name())
         done, started, chunk = 0, time.monotonic(), RUN_CHUNK
         while done < steps:
             k = min(chunk, steps - done)
@@ -244,7 +381,7 @@ class MainWindow(QMainWindow):
                      "Save the points to a CSV file")
         file.addSeparator()
         self._action(file, "Export &view…", lambda: export_view_dialog(
-            self, visible_panels(self.tabs.currentWidget()), self.show_status),
+            self, visible_panels(self.tab(self.current_tab_name())), self.show_status),
             tip="Save one view as a PNG or SVG picture (or right-click a view's title)")
         self._action(file, "Export &window…", lambda: export_window_dialog(self, self.show_status), "Ctrl+P",
                      "Save the whole window as a PNG or SVG picture")
@@ -312,40 +449,46 @@ class MainWindow(QMainWindow):
 
     def current_descent(self):
         """What Play, Step and Reset drive: the tab in front's descent, if it has one."""
-        return self.tabs.currentWidget().descent
+        return self.tab(self.current_tab_name()).descent
 
     def set_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TAB_NAMES[name])
 
     def choose_loss(self, k: int) -> None:
         """Ctrl+1 … Ctrl+5: the k-th loss of the tab in front (classification has its own five)."""
-        if self.tabs.currentWidget() is self.classification:
+        if self.current_tab_name() == "classification":
             self.cls_store.set(self.cls_store.value.with_loss(CLASSIFICATION_LOSSES[k]))
         else:
             self.reg_store.update(loss=REGRESSION_LOSSES[k])
         self.show_status(f"Loss: {LOSSES[self.current_loss()].title}.", "info")
 
     def current_loss(self) -> str:
-        if self.tabs.currentWidget() is self.classification:
+        if self.current_tab_name() == "classification":
             return self.cls_store.value.loss
         return self.reg_store.value.loss
 
     def jump_to_best(self) -> None:
-        if self.tabs.currentWidget() is self.explorer:
+        if self.current_tab_name() == "regression":
             self.explorer.jump_to_best()
         else:
             self.show_status("Jump to the best line works in the Regression explorer.", "info")
 
     def current_data_tab(self):
         """The tab whose data set the File and Edit menus act on."""
-        return self.classification if self.tabs.currentWidget() is self.classification else self.explorer
+        return self.classification if self._classifying() else self.explorer
+
+    def _classifying(self) -> bool:
+        """The File and Edit menus act on the classification data (else on the regression data)."""
+        return self.current_tab_name() == "classification"
 
     def current_history(self) -> DataHistory:
-        return self.current_data_tab().history
+        return self.cls_history if self._classifying() else self.reg_history
 
     def _tab_changed(self, _index: int) -> None:
-        current = self.tabs.currentWidget()
-        for tab in self.all_tabs:
+        if self._swapping:
+            return
+        current = self.tab(self.current_tab_name())  # built the first time it is shown
+        for tab in self.built_tabs:
             tab.set_active(tab is current)
         self.undo_group.setActiveStack(self.current_history().undo_stack)
         self._update_title()
@@ -363,7 +506,7 @@ class MainWindow(QMainWindow):
             self.show_error("Could not open the data set", f"{path.name}: {exc}\n\nYour current points are unchanged.")
             return False
         if data.task == "regression":
-            if self.tabs.currentWidget() is self.classification:
+            if self._classifying():
                 self.set_tab("regression")
             self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
         else:
@@ -385,7 +528,7 @@ class MainWindow(QMainWindow):
             self.save_path(Path(path))
 
     def current_data(self):
-        return self.current_data_tab().store.value.data
+        return (self.cls_store if self._classifying() else self.reg_store).value.data
 
     def save_path(self, path: Path) -> bool:
         data = self.current_data()
@@ -414,8 +557,9 @@ class MainWindow(QMainWindow):
         self._last_box = box
 
     def fit_views(self) -> None:
-        """Frame the data in every tab's views (a hidden tab does it when next shown)."""
-        for tab in self.all_tabs:
+        """Frame the data in every tab's views (a hidden tab does it when next shown, a tab
+        not built yet frames the data when it is built)."""
+        for tab in self.built_tabs:
             tab.refit_views()
 
     def _toggle_add_mode(self, on: bool) -> None:  # noqa: FBT001

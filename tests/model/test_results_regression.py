@@ -152,3 +152,23 @@ def test_a_new_27_point_set_with_an_outlier_at_26():
     r = compute_regression(s)
     assert r.n == 27 and r.outlier == 26 and r.outlier_shift == pytest.approx(28.0)
     check_against_the_model(s, r)
+
+
+def test_one_snapshot_per_frame_and_the_best_cost_once_per_data_set(monkeypatch):
+    """The best cost is the mean loss at the best line (no second snapshot), computed once
+    while only the line moves (a w/b slider frame)."""
+    from lossdesk.model.results import regression as module
+
+    snapshots, costs = [], []
+    snapshot, line_cost = module.regression_snapshot, module.line_cost
+    monkeypatch.setattr(module, "regression_snapshot", lambda *a: snapshots.append(a) or snapshot(*a))
+    monkeypatch.setattr(module, "line_cost", lambda *a: costs.append(a) or line_cost(*a))
+    cache = RegressionCache()
+    for loss in ("mse", "huber"):
+        s = settings(loss=loss)
+        for w in (0.0, 0.5, 1.0):
+            snapshots.clear()
+            r = compute_regression(replace(s, w=w), cache=cache)
+            assert len(snapshots) == 1 and snapshots[0][3:] == (w, s.b)
+            assert r.best_cost == pytest.approx(snapshot(s.data, loss, s.params, *r.best).cost, rel=1e-12)
+        assert len([c for c in costs if c[1] == loss]) == 1

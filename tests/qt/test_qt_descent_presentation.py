@@ -118,12 +118,13 @@ def test_white_marks_have_a_dark_edge_for_the_bright_parts_of_the_surface(qtbot,
     assert view.start_halo.opts["pen"].widthF() > view.start.opts["pen"].widthF()
     # the dotted way-downhill lines are white over one dark line along the same segments
     xs, ys = view.gradient_halo.getData()
-    for name, racer in results.racers.items():
-        assert colour(view.gradients[name].opts["pen"].color()) == colour(RING)
+    assert colour(view.gradient_lines.opts["pen"].color()) == colour(RING)
+    np.testing.assert_array_equal(np.column_stack(view.gradient_lines.getData()), np.column_stack([xs, ys]))
+    for racer in results.racers.values():
         arrow = racer.gradient_arrow
         assert any(np.allclose([xs[k], ys[k], xs[k + 1], ys[k + 1]], arrow.ravel()) for k in range(0, len(xs), 2))
-        # every ball: a dark edge, and a light ring around it
-        assert view.balls[name].opts["pen"].color().getRgb()[:3] == HALO[:3]
+    # every ball: a dark edge, and a light ring around it
+    assert view.balls.opts["pen"].color().getRgb()[:3] == HALO[:3]
     hx, hy = view.ball_halo.getData()
     assert sorted(zip(hx, hy)) == sorted(racer.ball for racer in results.racers.values())
     assert colour(view.ball_halo.opts["pen"].color()) == colour(RING)
@@ -170,13 +171,12 @@ def test_balls_at_the_same_point_all_show(qtbot, lab):
     assert len({racer.ball for racer in results.racers.values()}) == 1  # all at the start
     view = lab.surface_view
     racing = list(results.racers)
-    shapes = {view.balls[name].opts["symbol"] for name in racing}
+    shapes = {symbol for _name, symbol in view.ball_order}
     assert len(shapes) == len(racing)  # a shape of its own each
-    # stacked bottom to top so each one shows: nested shapes (circle, star, square)
-    z = [view.balls[name].zValue() for name in racing]
+    assert list(view.balls.data["symbol"]) == [symbol for _name, symbol in view.ball_order]
+    # stacked bottom to top so each one shows (later points lie on earlier ones): nested shapes
     order = [name for name in BALL_ORDER if name in racing]
-    assert sorted(racing, key=lambda name: view.balls[name].zValue()) == order
-    assert len(set(z)) == len(z)
+    assert [name for name, _symbol in view.ball_order] == order
     for lower, upper in itertools.pairwise(order):
         assert BALL_MARKS[upper].size <= BALL_MARKS[lower].size or BALL_MARKS[upper].symbol == "star"
     # the legend names colour and shape, the table shows the ball
@@ -231,6 +231,7 @@ def test_the_3d_view_builds_axes_and_follows_the_theme_where_opengl_could_run(qt
     pytest.importorskip("OpenGL.GL")
     valley = Valley3D(None)  # as if OpenGL worked; never shown here
     qtbot.addWidget(valley)
+    valley.build_view()  # what its first show does
     results = compute_descent_lab(lab.store.value, lab.reg_store.value, lab.current_race(), lab.cache)
     valley.draw(results)
     axes = results.valley_axes
@@ -238,15 +239,19 @@ def test_the_3d_view_builds_axes_and_follows_the_theme_where_opengl_could_run(qt
     np.testing.assert_allclose(valley.grid.pos, axes.grid)
     assert [label.text for label in valley.tick_labels] == [text for _pos, text in axes.ticks]
     assert [label.text for label in valley.title_labels] == ["w (slope)", "b (intercept)", "cost"]
-    for name in results.racers:
-        np.testing.assert_allclose(valley.balls[name].pos, results.valley_balls[name][None, :])
-        assert valley.balls[name].depthValue() > valley.mesh.depthValue()  # drawn after the surface
-        assert valley.rings[name].depthValue() < valley.balls[name].depthValue()
+    # one item of (ring, ball) pairs, racer after racer, drawn after the surface
+    assert valley.balls_drawn == tuple(results.racers)
+    assert valley.balls.depthValue() > valley.mesh.depthValue()
+    for k, name in enumerate(valley.balls_drawn):
+        np.testing.assert_allclose(valley.balls.pos[2 * k : 2 * k + 2], [results.valley_balls[name]] * 2)
+        assert valley.balls.size[2 * k] > valley.balls.size[2 * k + 1]  # the ring round the ball
+        assert colour(QColor.fromRgbF(*map(float, valley.balls.color[2 * k + 1]))) == colour(theme.OPTIMIZER_COLOURS[name])
     window.set_dark(True, remember=False)
     look = theme.look()
     bg = valley.view.opts["bgcolor"]
     assert QColor.fromRgbF(*bg).name() == colour(look.background)
     assert all(colour(label.color) == colour(look.ink) for label in valley.tick_labels)
+    assert colour(QColor.fromRgbF(*map(float, valley.balls.color[0]))) == colour(look.ink)  # the rings too
     window.set_dark(False, remember=False)
     assert QColor.fromRgbF(*valley.view.opts["bgcolor"]).name() == colour(theme.look().background)
 

@@ -402,6 +402,7 @@ def test_an_unconnected_panel_passes_right_clicks_on(qtbot):
 
 
 def test_every_panel_gets_a_menu_once(window, explorer):
+    window.all_tabs  # build every tab (they are built when first shown)
     first = add_export_menu(explorer.data_panel, window)
     count = add_export_menus(window, window)
     assert count == len(window.findChildren(ViewPanel)) >= 10

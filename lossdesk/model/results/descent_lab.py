@@ -207,12 +207,15 @@ class _Growing:
     """Rows that only ever grow, kept as one array so each frame copies only the new ones.
 
     ``extend_to`` returns a read-only view of the rows so far. Rows are only appended (a
-    reallocation leaves earlier views on the old buffer), so a view handed out never changes.
+    reallocation leaves earlier views on the old buffer), so a view handed out never changes;
+    while no row is added it hands out the same view again, so a view can tell by identity
+    (``is``) that a racer's trail did not grow and skip drawing it again.
     """
 
     def __init__(self, width: int | None) -> None:
         self.buffer = np.empty((64,) if width is None else (64, width))
         self.n = 0
+        self._view: np.ndarray | None = None
 
     def extend_to(self, count: int, rows) -> np.ndarray:
         """Grow to ``count`` rows; ``rows(start, stop)`` gives the missing ones."""
@@ -223,9 +226,11 @@ class _Growing:
                 self.buffer = bigger
             self.buffer[self.n : count] = rows(self.n, count)
             self.n = count
-        out = self.buffer[: self.n]
-        out.flags.writeable = False
-        return out
+            self._view = None
+        if self._view is None:
+            self._view = self.buffer[: self.n]
+            self._view.flags.writeable = False
+        return self._view
 
 
 class _Trail:

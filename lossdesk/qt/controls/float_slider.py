@@ -38,7 +38,8 @@ class FloatSlider(QWidget):
         self.low, self.high, self.log = low, high, log
         self.label = QLabel(label)
         self.label.setMinimumWidth(16)
-        self.label.setVisible(bool(label))  # an empty label would only take room from the slider
+        if not label:  # an empty label would only take room from the slider
+            self.label.hide()  # (setVisible(True) on a parentless label would open it as a window)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, STEPS)
         self.slider.setMinimumWidth(70)  # too narrow to aim: the form puts the row under its label
@@ -78,21 +79,35 @@ class FloatSlider(QWidget):
     def value(self) -> float:
         return float(self.box.value())
 
+    def shown(self, value: float) -> float:
+        """What the box shows for ``value``: rounded to its decimals, within its range."""
+        box = self.box
+        return min(max(round(float(value), box.decimals()), box.minimum()), box.maximum())
+
     def set_value(self, value: float) -> None:
-        """Show ``value`` without emitting ``valueChanged`` (nothing happens if it is shown already)."""
+        """Show ``value`` without emitting ``valueChanged``.
+
+        Only what differs is set (the box, the handle, or neither): a spin box given its
+        own value again still re-renders its text, every frame of a drag.
+        """
         value = float(value)
-        if self.box.value() == round(value, self.box.decimals()) and self.slider.value() == self._to_pos(value):
-            return
-        with signals_blocked(self.slider, self.box):
-            self.box.setValue(value)
-            self.slider.setValue(self._to_pos(value))
+        pos = self._to_pos(value)
+        box_stale = self.box.value() != self.shown(value)
+        if box_stale:
+            with signals_blocked(self.box):
+                self.box.setValue(value)
+        if self.slider.value() != pos:
+            with signals_blocked(self.slider):
+                self.slider.setValue(pos)
 
     def set_range(self, low: float, high: float) -> None:
         if (low, high) == (self.low, self.high):
             return
         self.low, self.high = low, high
-        with signals_blocked(self.slider):
-            self.slider.setValue(self._to_pos(self.box.value()))
+        pos = self._to_pos(self.box.value())
+        if self.slider.value() != pos:
+            with signals_blocked(self.slider):
+                self.slider.setValue(pos)
 
     def _from_slider(self, pos: int) -> None:
         value = self._from_pos(pos)

@@ -60,6 +60,30 @@ def grab(widget: QWidget) -> QImage:
     image = widget.grab().toImage()
     if image.isNull() or image.width() < 2 or image.height() < 2:
         raise ExportError(NOT_DRAWN)
+    return with_gl_windows(widget, image)
+
+
+def with_gl_windows(widget: QWidget, image: QImage) -> QImage:
+    """``image`` of ``widget`` with what each embedded OpenGL window shows drawn in.
+
+    The 3-D valley is a window inside a container widget; ``QWidget.grab`` and ``render``
+    leave its area empty, so its own picture is laid over the container's place.
+    """
+    from lossdesk.qt.views.valley_3d import Valley3D  # noqa: PLC0415 (no OpenGL import here)
+
+    painter = None
+    for valley in widget.findChildren(Valley3D):
+        container, view = valley.container, valley.view
+        if container is None or view is None or not container.isVisibleTo(widget):
+            continue
+        picture = view.picture()
+        if picture.isNull():
+            continue
+        if painter is None:
+            painter = QPainter(image)
+        painter.drawImage(QRect(container.mapTo(widget, QPoint(0, 0)), container.size()), picture)
+    if painter is not None:
+        painter.end()
     return image
 
 
@@ -85,7 +109,7 @@ def grab_scaled(widget: QWidget, scale: float = 1.0) -> QImage:
         widget.render(painter, QPoint(0, 0))
     finally:
         painter.end()
-    return image
+    return with_gl_windows(widget, image)
 
 
 def _body(widget: QWidget) -> QWidget:

@@ -454,7 +454,7 @@ class DescentLabTab(RefreshWhenShown, QWidget):
         self.valley.draw(results)
         self.curves_view.draw(results)
         self._fill_table(results)
-        self.curves_panel.readout.setText(f"step {results.steps}   lowest possible cost {results.best_cost:.4g}")
+        show_text(self.curves_panel.readout, f"step {results.steps}   lowest possible cost {results.best_cost:.4g}")
         for name, racer in results.racers.items():
             if racer.diverged and name not in self._announced:
                 self._announced.add(name)

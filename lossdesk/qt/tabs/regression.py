@@ -50,7 +50,7 @@ from lossdesk.qt.undo import DataHistory
 from lossdesk.qt.views.data_fit import DataFitView
 from lossdesk.qt.views.loss_curve import LossCurveView
 from lossdesk.qt.views.loss_surface import LossSurfaceView
-from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.views.panel import FormulaLabel, ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.residual_histogram import ResidualHistogramView
 from lossdesk.settings import RegressionSettings, SettingsStore, changed_fields
@@ -254,9 +254,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.reduction.setMinimumContentsLength(4)
         self.loss_panel.add_header_widget(self.reduction)
 
-        self.formula = QLabel()
-        self.formula.setTextFormat(Qt.TextFormat.RichText)
-        self.formula.setWordWrap(True)
+        self.formula = FormulaLabel()  # draws its rich text itself: no re-layout of the window per frame
         self.formula.setToolTip(cost_formula_tooltip("mse"))
         theme.styled(self.formula, theme.formula_style)
         self.banner = QLabel("")

@@ -2,7 +2,10 @@
 
 Residual segments are coloured by that point's loss (dark: small, bright: large). They
 are drawn as a handful of curves, one per colour band, so a frame costs a few draw
-calls whatever the number of points.
+calls whatever the number of points; with more points than pixel columns only the
+longest segment of each sign per column is drawn (``longest_per_column``). The points are
+a cached bitmap, and a point being moved is drawn on its own (``MovablePoints``), so a drag
+frame costs a blit of the others whatever their number.
 
 The legend sits in the corner where it covers no point; when every corner holds points
 the fitted range takes a little room at the top or bottom for it (``place_legend``).
@@ -99,6 +102,108 @@ def move_positions(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> No
     item.invalidate()
 
 
+class _StandIn(pg.ScatterPlotItem):
+    """Draws the one point being moved; the mouse goes through it to the points below."""
+
+    def mouseClickEvent(self, ev):  # noqa: N802 (Qt naming)
+        ev.ignore()
+
+
+class MovablePoints(DraggablePoints):
+    """Draggable points that move one point without redrawing the others.
+
+    The points are drawn once into a cached bitmap (``DeviceCoordinateCache``): a blit per
+    frame however many there are. Moving any point through the item itself would throw
+    that bitmap away and draw all N again every frame. So when only one point moves (a
+    point dragged, an outlier's slider), that point is hidden in the bitmap once and
+    drawn by a one-point stand-in (``stand_in``, a child item with the same look) at
+    its new position; the bitmap is kept. Any other change (several points moved, points
+    added or removed) puts the point back and redraws them all. Picking (``index_at``)
+    finds the moved point where it is drawn.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.stand_in = _StandIn(size=kwargs.get("size", 7))
+        self.stand_in.setParentItem(self)
+        self.stand_in.setVisible(False)
+        self.moved_row: int | None = None  # the row the stand-in draws (hidden in the bitmap)
+
+    def setPen(self, *args, **kwargs):  # noqa: N802 — the stand-in looks like the others
+        super().setPen(*args, **kwargs)
+        if hasattr(self, "stand_in"):
+            self.stand_in.setPen(*args, **kwargs)
+
+    def setBrush(self, *args, **kwargs):  # noqa: N802
+        super().setBrush(*args, **kwargs)
+        if hasattr(self, "stand_in"):
+            self.stand_in.setBrush(*args, **kwargs)
+
+    def set_positions(self, x: np.ndarray, y: np.ndarray) -> None:
+        """New positions of all the points (same count or not)."""
+        if x.size != len(self.data) or x.size == 0:
+            self._put_back()
+            self.setData(x=x, y=y)
+            return
+        moved = np.flatnonzero((self.data["x"] != x) | (self.data["y"] != y))
+        if moved.size == 0:
+            return
+        if moved.size > 1 or (self.moved_row is not None and int(moved[0]) != self.moved_row):
+            self._put_back()
+            move_positions(self, x, y)
+            return
+        row = int(moved[0])
+        if self.moved_row is None:  # the first move of this point: hide it in the bitmap, once
+            self.moved_row = row
+            self.data["visible"][row] = False
+            self.invalidate()
+            self.stand_in.setData(x=x[row:row + 1], y=y[row:row + 1])
+            self.stand_in.setVisible(True)
+        else:
+            move_positions(self.stand_in, x[row:row + 1], y[row:row + 1])
+        # the bitmap holds the old position of a hidden point: no need to redraw it
+        self.data["x"][row] = x[row]
+        self.data["y"][row] = y[row]
+
+    def _put_back(self) -> None:
+        """The moved point drawn with the others again (their bitmap redrawn once)."""
+        if self.moved_row is None:
+            return
+        if self.moved_row < len(self.data):
+            self.data["visible"][self.moved_row] = True
+        self.moved_row = None
+        self.stand_in.setVisible(False)
+        self.stand_in.setData(x=[], y=[])
+        move_positions(self, self.data["x"], self.data["y"])
+
+    def index_at(self, pos: QPointF) -> int | None:
+        if self.moved_row is not None and len(self.stand_in.pointsAt(pos)):
+            return self.moved_row
+        return super().index_at(pos)
+
+
+def longest_per_column(x: np.ndarray, residual: np.ndarray, x0: float, x1: float, columns: int) -> np.ndarray:
+    """A mask of the longest segment |rᵢ| above the line (rᵢ > 0) and the longest below it
+    (rᵢ ≤ 0) in each of ``columns`` pixel columns over [x0, x1] (points left or right of
+    the range share the column just outside it). Of equally long ones, the last point.
+
+    One pass of ``np.maximum.at`` per reduction, O(n) with no sort. Residuals are finite
+    (the data are, and the line is bounded).
+    """
+    col = np.clip(((x - x0) / ((x1 - x0) or 1.0) * columns).astype(np.int64), -1, columns)
+    key = (col + 1) * 2 + (residual > 0)  # 0 … 2·columns + 3
+    length = np.abs(residual)
+    longest = np.full(2 * columns + 4, -np.inf)
+    np.maximum.at(longest, key, length)
+    ties = np.flatnonzero(length == longest[key])  # each group's longest (maybe a few equal)
+    last = np.full(longest.size, -1, dtype=np.int64)
+    np.maximum.at(last, key[ties], ties)
+    keep = np.zeros(x.size, dtype=bool)
+    keep[last[last >= 0]] = True
+    return keep
+
+
 class DataFitView:
     """Owns the plot and its items; ``show`` draws a snapshot."""
 
@@ -114,14 +219,14 @@ class DataFitView:
         self.plot.addItem(self.line)
         self.best_line = pg.PlotCurveItem(pen=theme.pen(theme.GREEN, 1.5, Qt.PenStyle.DashLine))
         self.plot.addItem(self.best_line)
-        self.points = DraggablePoints(size=POINT_SIZE, hoverable=False)
-        self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
+        self.points = MovablePoints(size=POINT_SIZE, hoverable=False)  # a cached bitmap; one moves alone
         self.plot.addItem(self.points)
         self.highlight = pg.ScatterPlotItem(size=18, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
         self.selection = pg.ScatterPlotItem(size=22, pen=pg.mkPen(theme.ORANGE, width=3), brush=None)
         self.outlier = pg.ScatterPlotItem(size=14, symbol="star", brush=pg.mkBrush(theme.ORANGE))
         for item in (self.outlier, self.highlight, self.selection):
             item.setZValue(10)
+            item.setVisible(False)  # shown with its first point
             self.plot.addItem(item)
         self.legend = theme.add_legend(self.plot, offset=CORNERS[0])
         self.legend.addItem(self.line, "current line")
@@ -151,12 +256,8 @@ class DataFitView:
         """New point positions. ``fit_view``: True fits the range to them, "grow" only widens
         it to keep every point in sight (a slider held down), False leaves it (a point dragged
         by the mouse, which must stay under the hand)."""
-        same_count = x.size == self._x.size and x.size > 0
         self._x, self._y = x, y
-        if same_count:
-            move_positions(self.points, x, y)
-        else:
-            self.points.setData(x=x, y=y)
+        self.points.set_positions(x, y)
         if fit_view == "grow":
             self.keep_in_view()
         elif fit_view:
@@ -319,13 +420,17 @@ class DataFitView:
         for k, item in enumerate(self.segments):
             mask = (band == k) & shown
             if not mask.any():
-                item.setData([], [])
+                if item.isVisible():  # an empty item still costs a paint: hide it
+                    item.setData([], [])
+                    item.setVisible(False)
                 continue
             sx = np.repeat(x[mask], 2)
             sy = np.empty(sx.size)
             sy[0::2] = y[mask]
             sy[1::2] = pred[mask]
             item.setData(sx, sy, antialias=smooth)
+            if not item.isVisible():
+                item.setVisible(True)
 
     def _visible_segments(self, x: np.ndarray, residual: np.ndarray) -> np.ndarray:
         """Which segments to draw: all, unless there are more than pixel columns.
@@ -337,15 +442,7 @@ class DataFitView:
         if x.size <= 2 * max(columns, 1):
             return np.ones(x.size, dtype=bool)
         (x0, x1), _ = self.plot.viewRange()
-        col = np.clip(((x - x0) / ((x1 - x0) or 1.0) * columns).astype(np.int64), -1, columns)
-        key = col * 2 + (residual > 0)
-        order = np.lexsort((np.abs(residual), key))
-        ordered = key[order]
-        last = np.ones(order.size, dtype=bool)
-        last[:-1] = ordered[1:] != ordered[:-1]
-        keep = np.zeros(x.size, dtype=bool)
-        keep[order[last]] = True
-        return keep
+        return longest_per_column(x, residual, x0, x1, columns)
 
     def show_best(self, w: float, b: float) -> None:
         xs = self._line_xs()
@@ -360,8 +457,10 @@ class DataFitView:
             self._marked[id(item)] = at
             if at is None:
                 item.setData([], [])
+                item.setVisible(False)  # an empty scatter item still costs a paint
             else:
                 item.setData([at[0]], [at[1]])
+                item.setVisible(True)
 
     # ------------------------------------------------------------------ picking
     def nearest_point(self, scene_pos: QPointF) -> int | None:

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from lossdesk.qt import theme
+from lossdesk.qt.views.data_fit import move_positions
 
 
 def readable_span(low: float, high: float) -> tuple[float, float]:
@@ -57,12 +58,18 @@ class LossCurveView:
             self.best.setValue(best_cost)
         finite = self.costs[np.isfinite(self.costs)]
         if finite.size:
-            self.head.setData([steps[-1]], [self.costs[-1]])
+            if len(self.head.data) == 1:  # setData would restyle it every frame
+                move_positions(self.head, steps[-1:].astype(float), self.costs[-1:])
+            else:
+                self.head.setData([steps[-1]], [self.costs[-1]])
+            if not self.head.isVisible():
+                self.head.setVisible(True)
             known = [best_cost] if best_cost is not None and np.isfinite(best_cost) else []
             top = max([float(finite.max()), *known])
             low = min([float(finite.min()), *known])
             last = max(10, steps[-1])
             # a little room left of step 0, so the first point shows whole
             theme.stable_range(self.plot, x=(-0.03 * last, last), y=readable_span(low, top), margin=0.05)
-        else:
+        elif self.head.isVisible():
             self.head.setData([], [])
+            self.head.setVisible(False)  # an empty scatter item still costs a paint

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QRectF, Signal
 from lossdesk.model.contours import SurfaceLines
 from lossdesk.model.results.regression import SurfaceWindow
 from lossdesk.qt import theme
+from lossdesk.qt.views.data_fit import move_positions
 
 HANDLE_SIZE = 16
 
@@ -71,6 +72,7 @@ class LossSurfaceView(QObject, SurfacePlot):
         self.handle.sigPositionChanged.connect(self._handle_moved)
         self.plot.addItem(self.handle)
         self._updating_handle = False
+        self._path_shown: np.ndarray | None = None  # the path drawn now
         self.ball.setZValue(15)
         theme.follow(self.restyle)
 
@@ -96,12 +98,25 @@ class LossSurfaceView(QObject, SurfacePlot):
             self.halo.setData([w], [b])
 
     def show_path(self, thetas: np.ndarray | None) -> None:
-        if thetas is None or len(thetas) == 0:
+        empty = thetas is None or len(thetas) == 0
+        for item in (self.path, self.ball):  # an empty item still costs a paint: hidden
+            if item.isVisible() == empty:
+                item.setVisible(not empty)
+        if empty:
+            self._path_shown = None
             self.path.setData([], [])
             self.ball.setData([], [])
             return
+        thetas = np.asarray(thetas, dtype=float)
+        last = self._path_shown
+        if last is not None and last.shape == thetas.shape and np.array_equal(last, thetas):
+            return  # the same path (a drag without a run): nothing to redraw
+        self._path_shown = thetas.copy()
         self.path.setData(thetas[:, 0], thetas[:, 1])
-        self.ball.setData([thetas[-1, 0]], [thetas[-1, 1]])
+        if len(self.ball.data) == 1:
+            move_positions(self.ball, thetas[-1:, 0], thetas[-1:, 1])  # setData would restyle it
+        else:
+            self.ball.setData([thetas[-1, 0]], [thetas[-1, 1]])
 
     def _handle_moved(self) -> None:
         if self._updating_handle:

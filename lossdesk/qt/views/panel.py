@@ -1,10 +1,13 @@
-"""A titled frame around one view, with room for a few controls beside the title."""
+"""A titled frame around one view, with room for a few controls beside the title, and the
+labels of live numbers (a readout, a formula) whose new text repaints only themselves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMetaMethod, QPoint, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+import math
+
+from PySide6.QtCore import QEvent, QMetaMethod, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QContextMenuEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QStyle, QStyleOption, QVBoxLayout, QWidget
 from superqt import QElidingLabel
 
 
@@ -49,17 +52,24 @@ class HeaderLabel(QElidingLabel):
 READOUT_GAP = "   "
 
 
-class ReadoutLabel(QLabel):
+class ReadoutLabel(QWidget):
     """Live numbers beside a title. When the panel is narrow it drops whole parts from the
     left ("n = 26" before "cost = 13.18"), so a number is shown whole or not at all; the
-    tooltip always holds every part."""
+    tooltip always holds every part.
+
+    Its text changes every frame, so a change must cost one small repaint: the size hint
+    depends on the font only (never on the text), so a new text never asks the layouts
+    above for room, and the label paints its own background, so the panel behind it is
+    not repainted (a QLabel's new text re-lays out and repaints the whole window).
+    """
 
     def __init__(self, tooltip: str = "") -> None:
-        super().__init__("")
+        super().__init__()
         self._about = tooltip
         self._full = ""
+        self._fitted: tuple[int, str] | None = None  # (width, shown text) last measured
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip(tooltip)
 
     def text(self) -> str:
@@ -67,33 +77,160 @@ class ReadoutLabel(QLabel):
         return self._full
 
     def shown_text(self) -> str:
-        return super().text()
+        """The last whole parts of the readout that fit the label's width."""
+        room = self.contentsRect().width()
+        if self._fitted is None or self._fitted[0] != room:
+            self._fitted = (room, fit_parts(self._full, room, self.fontMetrics()))
+        return self._fitted[1]
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
         if text == self._full:
             return
         self._full = text
+        self._fitted = None
         self.setToolTip(f"{text}\n{self._about}".strip() if text else self._about)
-        self._fit()
+        self.update()  # only this label: its size hint does not depend on the text
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._fit()
+    def sizeHint(self) -> QSize:  # noqa: N802 — the font's line, whatever the text
+        metrics = self.fontMetrics()
+        return QSize(10 * metrics.averageCharWidth(), metrics.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, self.fontMetrics().height())
 
     def changeEvent(self, event) -> None:  # noqa: N802 — a new font measures anew
         super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
-            self._fit()
+        if event.type() == QEvent.Type.FontChange:
+            self._fitted = None
+            self.updateGeometry()  # a taller font: a taller line (the text's length never matters)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.update()
 
-    def _fit(self) -> None:
-        parts = [p for p in self._full.split(READOUT_GAP) if p.strip()]
-        room = self.contentsRect().width()
-        metrics = self.fontMetrics()
-        while parts and metrics.horizontalAdvance(READOUT_GAP.join(parts)) > room:
-            parts.pop(0)
-        shown = READOUT_GAP.join(parts)
-        if shown != super().text():
-            super().setText(shown)
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
+
+
+def fit_parts(text: str, room: int, metrics) -> str:
+    """The last whole parts of ``text`` (split at ``READOUT_GAP``) that fit ``room`` pixels."""
+    parts = [p for p in text.split(READOUT_GAP) if p.strip()]
+    while parts and metrics.horizontalAdvance(READOUT_GAP.join(parts)) > room:
+        parts.pop(0)
+    return READOUT_GAP.join(parts)
+
+
+class FormulaLabel(QLabel):
+    """A word-wrapped rich-text formula whose live numbers change every frame.
+
+    A QLabel's ``setText`` always asks the layouts above it for room again, which
+    re-lays out and repaints the whole window. This label draws its own text (a
+    ``QTextDocument`` in the contents rectangle; the QLabel underneath keeps only the
+    frame and the style sheet's background, border and padding) and asks for room only
+    when the text's height at the current width changes (another line, another loss),
+    so new numbers in the same place repaint just the label.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._html = ""
+        self._doc = QTextDocument(self)
+        self._doc.setDocumentMargin(0)
+        self._doc.setDefaultFont(self.font())
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    # ---------------------------------------------------------------- text
+    def text(self) -> str:
+        return self._html
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        if text == self._html:
+            return
+        room = self._text_rect().width()
+        before = self._height_at(room) if self.isVisible() else None
+        self._html = text
+        self._doc.setHtml(text)
+        if before is None or self._height_at(room) != before:
+            self.updateGeometry()  # another line or another size: the layouts decide anew
+        self.update()
+
+    def _height_at(self, width: int) -> int:
+        """The text's height in pixels when laid out ``width`` pixels wide."""
+        self._doc.setTextWidth(max(1, width))
+        return int(math.ceil(self._doc.size().height()))
+
+    # ---------------------------------------------------------------- size
+    def _indent(self) -> int:
+        """QLabel's rule: with a frame (a style sheet's border or padding) and no indent
+        set, the text starts half an "x" in from the left."""
+        if self.indent() >= 0:
+            return self.indent() + self.margin()
+        return (self.fontMetrics().horizontalAdvance("x") // 2 if self.frameWidth() > 0 else 0) + self.margin()
+
+    def _text_rect(self):
+        return self.contentsRect().adjusted(self._indent(), self.margin(), -self.margin(), -self.margin())
+
+    def _margins(self) -> tuple[int, int]:
+        m = self.contentsMargins()
+        return m.left() + m.right() + self._indent() + self.margin(), m.top() + m.bottom() + 2 * self.margin()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        mw, mh = self._margins()
+        return self._height_at(width - mw) + mh
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — as wide as the text wants, at most 80 characters
+        mw, mh = self._margins()
+        self._doc.setTextWidth(-1)
+        width = min(int(math.ceil(self._doc.idealWidth())), 80 * self.fontMetrics().averageCharWidth())
+        return QSize(width + mw, self._height_at(width) + mh)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 — the widest word; the height follows the width
+        mw, mh = self._margins()
+        return QSize(min(self.sizeHint().width() - mw, 20 * self.fontMetrics().averageCharWidth()) + mw,
+                     self.fontMetrics().height() + mh)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 — a new font or style measures anew
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._doc.setDefaultFont(self.font())
+            self.updateGeometry()
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange):
+            # a style sheet's polish clears the attribute; the paint event fills every pixel
+            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        return handled
+
+    # ---------------------------------------------------------------- drawing
+    def paintEvent(self, event) -> None:  # noqa: N802
+        # Opaque, so the window behind it is not repainted: the window's colour first, then
+        # the style sheet's background and border, QLabel's frame (its own text is empty),
+        # then the text.
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
+        option = QStyleOption()
+        option.initFrom(self)  # what Qt paints under a styled widget that is not opaque
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
+        painter.end()
+        super().paintEvent(event)
+        rect = self._text_rect()
+        self._doc.setTextWidth(max(1, rect.width()))
+        painter = QPainter(self)
+        painter.translate(rect.topLeft())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Text, palette.color(self.foregroundRole()))
+        context.palette = palette
+        context.clip = QRectF(0, 0, rect.width(), rect.height())
+        painter.setClipRect(context.clip)
+        self._doc.documentLayout().draw(painter, context)
 
 
 class ViewPanel(QFrame):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from lossdesk.model.results.descent_lab import DescentLabResults
 from lossdesk.qt import theme
@@ -22,6 +22,8 @@ from lossdesk.qt.views.race_surface import BALL_MARKS, BALL_ORDER, HALO, SHORT_N
 LEGEND_WIDTH_SHARE = 0.45
 #: … and this share of its height
 LEGEND_HEIGHT_SHARE = 0.5
+#: where the step axis ends, times a power of ten (the first one past the newest step)
+STEP_AXIS_STOPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 def legend_text(name: str, title: str, compact: bool = False) -> str:
@@ -52,6 +54,9 @@ class RaceCurvesView:
         self.plot.addItem(self.best)
         self._legend_for: tuple[tuple[str, ...], bool, int] | None = None
         self._steps = np.arange(0)
+        self._costs_shown: dict[str, np.ndarray | None] = {}
+        self._heads_shown: tuple | None = None
+        self._brushes = {name: pg.mkBrush(colour) for name, colour in theme.OPTIMIZER_COLOURS.items()}
         self._results: DescentLabResults | None = None
         self.plot.getViewBox().sigResized.connect(self._fit_cost_axis)
         theme.follow(self.restyle)
@@ -89,12 +94,21 @@ class RaceCurvesView:
         for name, racer in results.racers.items():
             self.legend.addItem(self.samples[name], legend_text(name, racer.title, compact))
         theme.style_legend(self.legend, theme.look())
+        # the legend lies over the curves, so every frame repaints it: Qt keeps it as pixels
+        for item in [self.legend] + [part for entry in self.legend.items for part in entry]:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._legend_for = (results.racing, compact, columns)
 
     @staticmethod
     def step_axis(results: DescentLabResults) -> tuple[float, float]:
-        """0 … curve_steps, with a little room left of step 0 for the marks there."""
-        return -0.02 * results.curve_steps, float(results.curve_steps)
+        """0 … curve_steps rounded up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+        ten, with a little room left of step 0 for the marks there. The axis moves (and its
+        labels and grid are drawn again) only when the race passes one of those, not every
+        few steps."""
+        steps = max(float(results.curve_steps), 1.0)
+        power = 10.0 ** np.floor(np.log10(steps))
+        top = next((m * power for m in STEP_AXIS_STOPS if m * power >= steps), 10.0 * power)
+        return float(-0.02 * top), float(top)
 
     def cost_axis(self, results: DescentLabResults) -> tuple[float, float]:
         """The results' cost range, raised where needed so no curve runs under the legend.
@@ -132,23 +146,31 @@ class RaceCurvesView:
         return self._steps[:n]
 
     def draw(self, results: DescentLabResults) -> None:
+        """Set only what changed: a curve whose racer took no step keeps its data (the results
+        hand out the same cost array), a racer not racing has its curve hidden."""
         if self.best.value() != results.best_cost:
             self.best.setValue(results.best_cost)
         for name, curve in self.curves.items():
             racer = results.racers.get(name)
-            if racer is None:
-                if curve.xData is not None and len(curve.xData):
-                    curve.setData([], [])
+            costs = None if racer is None else racer.costs
+            if self._costs_shown.get(name, False) is costs:
                 continue
-            curve.setData(self._step_axis(racer.costs.size), racer.costs)
+            self._costs_shown[name] = costs
+            curve.setVisible(costs is not None)
+            if costs is not None:
+                curve.setData(self._step_axis(costs.size), costs)
         order = [name for name in BALL_ORDER if name in results.racers]  # stacked as on the surface
-        self.heads.setData(
-            [results.racers[name].costs.size - 1 for name in order],
-            [float(results.racers[name].costs[-1]) for name in order],
-            symbol=[BALL_MARKS[name].symbol for name in order],
-            size=[0.75 * BALL_MARKS[name].size for name in order],
-            brush=[pg.mkBrush(theme.OPTIMIZER_COLOURS[name]) for name in order],
-        )
+        heads = tuple((name, results.racers[name].costs.size - 1, float(results.racers[name].costs[-1]))
+                      for name in order)
+        if heads != self._heads_shown:
+            self._heads_shown = heads
+            self.heads.setData(
+                [step for _name, step, _cost in heads],
+                [cost for _name, _step, cost in heads],
+                symbol=[BALL_MARKS[name].symbol for name in order],
+                size=[0.75 * BALL_MARKS[name].size for name in order],
+                brush=[self._brushes[name] for name in order],
+            )
         self._show_legend(results)
         self._results = results
         theme.stable_range(self.plot, x=self.step_axis(results), margin=0.05)

@@ -21,6 +21,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QGraphicsItem
 
 from lossdesk.model.results.descent_lab import DescentLabResults
 from lossdesk.qt import theme
@@ -79,8 +80,23 @@ def ball_icon(name: str, pixels: int = 16) -> QIcon:
 
 
 class RaceSurfaceView(SurfacePlot):
+    """Draws a ``DescentLabResults`` on the surface; every item is set only when its data changed.
+
+    Items are few, because each one costs a paint every frame: one white dotted item for
+    every racer's way-downhill arrow (over one dark halo item), one scatter item for every
+    ball (stacked bottom to top in ``BALL_ORDER``, so smaller balls lie on larger ones),
+    one for their light rings; a trail and a velocity arrow per racer (their colours).
+    Items of racers not racing, and velocity arrows with no step yet, are hidden, not
+    drawn empty.
+    """
+
     def __init__(self) -> None:
         super().__init__()
+        # the surface and its contour lines change only with the data or the loss, but the balls
+        # moving over them repaint them every frame: Qt keeps them as pixels at screen size
+        # (scaling the 128² image to the plot each frame costs more than all the balls)
+        for item in (self.image, self.contours):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # the start and the optimum: white with a dark edge, readable on every colour of the map
         self.start_halo = pg.ScatterPlotItem(size=13, symbol="s", brush=None, pen=pg.mkPen(HALO, width=5))
         self.start = pg.ScatterPlotItem(size=13, symbol="s", brush=None, pen=pg.mkPen(RING, width=2))
@@ -89,34 +105,39 @@ class RaceSurfaceView(SurfacePlot):
         self.plot.addItem(self.start_halo)
         self.plot.addItem(self.start)
         self.optimum.setPen(pg.mkPen(HALO, width=1.5))
-        # one dark line under every racer's white way-downhill dots
+        # every racer's white way-downhill dots, over one dark line along the same segments
         self.gradient_halo = pg.PlotCurveItem(connect="pairs", pen=theme.pen(HALO, 4.5))
         self.gradient_halo.setZValue(19)
-        self.plot.addItem(self.gradient_halo)
+        self.gradient_lines = pg.PlotCurveItem(connect="pairs", pen=theme.pen(RING, 2, Qt.PenStyle.DotLine))
+        self.gradient_lines.setZValue(20)
+        for item in (self.gradient_halo, self.gradient_lines):
+            self.plot.addItem(item)
         self.trails: dict[str, pg.PlotCurveItem] = {}
-        self.balls: dict[str, pg.ScatterPlotItem] = {}
-        self.gradients: dict[str, pg.PlotCurveItem] = {}
         self.velocities: dict[str, pg.PlotCurveItem] = {}
+        self._brushes = {name: pg.mkBrush(colour) for name, colour in theme.OPTIMIZER_COLOURS.items()}
         for name, colour in theme.OPTIMIZER_COLOURS.items():
-            mark = BALL_MARKS[name]
             self.trails[name] = pg.PlotCurveItem(pen=theme.pen(colour, 2))
-            # a dark edge (reads on the yellow walls), inside a light ring (on the purple floor)
-            self.balls[name] = pg.ScatterPlotItem(size=mark.size, symbol=mark.symbol, brush=pg.mkBrush(colour),
-                                                  pen=pg.mkPen(HALO, width=1.2))
-            self.gradients[name] = pg.PlotCurveItem(pen=theme.pen(RING, 2, Qt.PenStyle.DotLine))
             self.velocities[name] = pg.PlotCurveItem(pen=theme.pen(colour, 3))
-            for item in (self.trails[name], self.gradients[name], self.velocities[name]):
+            for item in (self.trails[name], self.velocities[name]):
                 item.setZValue(20)
+                item.setVisible(False)
                 self.plot.addItem(item)
-            self.balls[name].setZValue(30 + BALL_ORDER.index(name))  # smaller balls on top
-            self.plot.addItem(self.balls[name])
-        # one item for every ball's light outer ring, under all the balls
+        # every ball, in BALL_ORDER (later points lie on earlier ones): a dark edge (reads on
+        # the yellow walls), inside a light ring (on the purple floor) drawn by the item under it
+        self.balls = pg.ScatterPlotItem(pen=pg.mkPen(HALO, width=1.2))
+        self.balls.setZValue(30)
         self.ball_halo = pg.ScatterPlotItem(brush=None, pen=pg.mkPen(RING, width=4))
         self.ball_halo.setZValue(29)
         self.plot.addItem(self.ball_halo)
+        self.plot.addItem(self.balls)
         self._surface: object | None = None
         self._points: tuple | None = None
-        self._drawn: set[str] = set(self.trails)  # clear every racer's items on the first draw
+        self._trails_shown: dict[str, np.ndarray | None] = {}
+        self._velocities_shown: dict[str, tuple | None] = {}
+        self._balls_shown: tuple | None = None
+        self._arrows_shown: bytes | None = None
+        #: the balls as drawn, bottom to top: (name, symbol) per point
+        self.ball_order: tuple[tuple[str, str], ...] = ()
 
     def draw(self, results: DescentLabResults) -> None:
         if results.surface is not self._surface:
@@ -128,31 +149,40 @@ class RaceSurfaceView(SurfacePlot):
                 item.setData([results.start[0]], [results.start[1]])
             self.optimum.setData([results.best[0]], [results.best[1]])
             self._points = points
-        for name in self._drawn - set(results.racers):
-            for item in (self.trails[name], self.balls[name], self.gradients[name], self.velocities[name]):
-                item.setData([], [])
-        halo_x, halo_y, halo_symbols, halo_sizes, arrows = [], [], [], [], []
-        for name, racer in results.racers.items():
-            mark = BALL_MARKS[name]
-            symbol = "x" if racer.diverged else mark.symbol
-            self.trails[name].setData(racer.thetas[:, 0], racer.thetas[:, 1])
-            self.balls[name].setData([racer.ball[0]], [racer.ball[1]], symbol=symbol)
-            halo_x.append(racer.ball[0])
-            halo_y.append(racer.ball[1])
-            halo_symbols.append(symbol)
-            halo_sizes.append(mark.size)
-            arrow = racer.gradient_arrow
-            self.gradients[name].setData(arrow[:, 0], arrow[:, 1])
-            arrows.append(arrow)
-            velocity = racer.velocity_arrow
-            if velocity is None:
-                self.velocities[name].setData([], [])
-            else:
-                self.velocities[name].setData(velocity[:, 0], velocity[:, 1])
-        self.ball_halo.setData(halo_x, halo_y, symbol=halo_symbols, size=halo_sizes)
+        for name in theme.OPTIMIZER_COLOURS:
+            racer = results.racers.get(name)
+            # the results hand out the same trail array while a racer has not moved
+            thetas = None if racer is None else racer.thetas
+            if self._trails_shown.get(name, False) is not thetas:
+                self._trails_shown[name] = thetas
+                self.trails[name].setVisible(thetas is not None)
+                if thetas is not None:
+                    self.trails[name].setData(thetas[:, 0], thetas[:, 1])
+            velocity = None if racer is None or racer.velocity_arrow is None else racer.velocity_arrow
+            key = None if velocity is None else velocity.tobytes()
+            if self._velocities_shown.get(name, False) != key:
+                self._velocities_shown[name] = key
+                self.velocities[name].setVisible(velocity is not None)
+                if velocity is not None:
+                    self.velocities[name].setData(velocity[:, 0], velocity[:, 1])
+        order = [name for name in BALL_ORDER if name in results.racers]
+        balls = tuple((name, results.racers[name].ball, "x" if results.racers[name].diverged else BALL_MARKS[name].symbol)
+                      for name in order)
+        if balls != self._balls_shown:
+            self._balls_shown = balls
+            self.ball_order = tuple((name, symbol) for name, _ball, symbol in balls)
+            xs = [ball[0] for _name, ball, _symbol in balls]
+            ys = [ball[1] for _name, ball, _symbol in balls]
+            symbols = [symbol for _name, _ball, symbol in balls]
+            sizes = [BALL_MARKS[name].size for name in order]
+            self.balls.setData(xs, ys, symbol=symbols, size=sizes, brush=[self._brushes[name] for name in order])
+            self.ball_halo.setData(xs, ys, symbol=symbols, size=sizes)
+        arrows = [racer.gradient_arrow for racer in results.racers.values()]
         pairs = np.concatenate(arrows) if arrows else np.zeros((0, 2))
-        self.gradient_halo.setData(pairs[:, 0], pairs[:, 1])
-        self._drawn = set(results.racers)
+        if pairs.tobytes() != self._arrows_shown:
+            self._arrows_shown = pairs.tobytes()
+            for item in (self.gradient_halo, self.gradient_lines):
+                item.setData(pairs[:, 0], pairs[:, 1])
 
     def refit(self, results: DescentLabResults) -> None:
         (w0, w1), (b0, b1) = results.window.w_range, results.window.b_range
