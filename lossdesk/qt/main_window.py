@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.confirm_close = True  # ask before closing with unsaved work
         self.session_path: Path | None = None
         self._saved = self._work(self.current_settings())  # what the last save or open holds
-        self.base_font_size = QApplication.instance().font().pointSizeF()
+        self.base_font_size = theme.system_point_size()
         self.font_scale = 1.0
         self.dark = False
         self._restored_geometry = False

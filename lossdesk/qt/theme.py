@@ -99,6 +99,18 @@ _look = Look()
 _followers: list[Callable[[], Callable[[Look], None] | None]] = []
 
 
+_system_point_size: float | None = None
+
+
+def system_point_size() -> float:
+    """The application's text size before lossdesk scaled it (taken once per process, so a
+    second window does not take the first one's larger text for normal)."""
+    global _system_point_size
+    if _system_point_size is None:
+        _system_point_size = QApplication.instance().font().pointSizeF()
+    return _system_point_size
+
+
 def look() -> Look:
     return _look
 

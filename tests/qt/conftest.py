@@ -35,6 +35,18 @@ def private_settings(qapp):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def fresh_preferences():
+    """Every test starts with no saved preferences (size, theme, text size, recent files),
+    and the shared look back at normal: what one test chose never reaches the next."""
+    QSettings("lossdesk", "lossdesk").clear()
+    yield
+    from lossdesk.qt import theme  # noqa: PLC0415
+
+    if theme.look().dark or theme.look().font_scale != 1.0:
+        theme.set_look(dark=False, font_scale=1.0)
+
+
 @pytest.fixture
 def window(qtbot):
     configure_pyqtgraph()

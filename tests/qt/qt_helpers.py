@@ -79,3 +79,21 @@ def open_cell_editor(table, row: int, column: int):
     assert editor is not None, "no cell editor opened"
     editor.setFocus()
     return editor
+
+
+def fresh_window(qtbot, argv=(), size=(1366, 768)):
+    """A new main window from the command line's ``argv``, shown, active and closed by qtbot."""
+    from lossdesk.cli import parse_options  # noqa: PLC0415
+    from lossdesk.qt.app import build_window  # noqa: PLC0415
+
+    win = build_window(parse_options(list(argv)))
+    win.confirm_close = False  # no "save changes?" question when the test closes it
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()  # shortcuts reach the active window only
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.wait(100)  # let the layout settle before aiming the mouse
+    return win
+

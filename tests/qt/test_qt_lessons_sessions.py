@@ -9,26 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from lossdesk.cli import parse_options
 from lossdesk.lesson_text import load_lesson
 from lossdesk.model import make_preset
-from lossdesk.qt.app import build_window
 from lossdesk.qt.recovery import RecoveryFile
 from lossdesk.session import Session
 from lossdesk.settings import AppSettings
-from qt_helpers import drag, type_into
+from qt_helpers import drag, fresh_window, type_into
 
 TAB_OF = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
 
 
-def fresh_window(qtbot):
-    win = build_window(parse_options([]))
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.mark.parametrize("index", range(len(load_lesson().steps)))

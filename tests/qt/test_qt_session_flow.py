@@ -16,28 +16,15 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from lossdesk.cli import parse_options
 from lossdesk.model import DescentRun
-from lossdesk.qt.app import build_window
 from lossdesk.qt.recovery import RecoveryFile
 from lossdesk.session import Session
-from qt_helpers import click, double_click, drag, type_into
+from qt_helpers import click, double_click, drag, fresh_window, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-def fresh_window(qtbot, argv=()):
-    win = build_window(parse_options(list(argv)))
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()  # shortcuts reach the active window only
-    qtbot.waitUntil(win.isActiveWindow)
-    qtbot.wait(100)  # let the layout settle before aiming the mouse
-    return win
 
 
 def same(a, b, where="results") -> None:

@@ -22,9 +22,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 
 from lossdesk.cli import BLAS_THREAD_VARIABLES, parse_options
-from lossdesk.qt.app import build_window
 from lossdesk.qt.lessons.panel import LessonPanel
 from lossdesk.qt.main_window import TAB_NAMES, TAB_ORDER, TAB_TITLES
+from qt_helpers import fresh_window
 
 LATER = ("compare", "classification", "descent")
 
@@ -34,14 +34,7 @@ def plots_on_page(window, name: str) -> list:
     return window.tabs.widget(TAB_NAMES[name]).findChildren(pg.PlotWidget)
 
 
-def start(qtbot, argv=()):
-    win = build_window(parse_options(list(argv)))
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+start = fresh_window  # the shared builder: a shown, active window
 
 
 def test_only_the_tab_in_front_is_built_at_start(window):
