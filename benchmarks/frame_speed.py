@@ -523,8 +523,8 @@ class MatplotlibFrame:
         self.contours = self.ax_surf.contour(self.w_grid, self.b_grid, z.T, levels=levels, colors="white",
                                              linewidths=1, alpha=0.6)
 
-    def frame(self, row: int, x_row: float, y_new: float) -> None:
-        """One drag frame: new data, the same numbers as the app, every artist updated, full draw."""
+    def _numbers(self, row: int, x_row: float, y_new: float):
+        """The point moved, and the numbers the app shows for it: (x, y, snapshot, best line, best cost)."""
         from lossdesk.model import best_line
         from lossdesk.model.snapshot import regression_snapshot
 
@@ -532,7 +532,26 @@ class MatplotlibFrame:
         x, y = data.x, data.y
         snap = regression_snapshot(data, self.loss, self.params, self.w, self.b)
         best = best_line(x, y, self.loss, **self.params)
-        best_cost = regression_snapshot(data, self.loss, self.params, *best).cost
+        return x, y, snap, best, regression_snapshot(data, self.loss, self.params, *best).cost
+
+    def _show_numbers(self, snap, best, best_cost) -> None:
+        """The artists both versions update the same way: best line, histogram, cost lines, curve."""
+        xs = np.array(self.xlim)
+        self.best_line.set_data(xs, best[0] * xs + best[1])
+        self.optimum.set_data([best[0]], [best[1]])
+        self.hist.set_data(snap.histogram_counts, snap.histogram_edges)
+        self.mean.set_xdata([snap.mean_residual] * 2)
+        self.median.set_xdata([snap.median_residual] * 2)
+        self.cost.set_ydata([snap.cost] * 2)
+        self.cost_text.set_y(snap.cost)
+        self.cost_text.set_text(f"cost = {snap.cost:.4g}")
+        self.curve.set_data([0], [snap.cost])
+        self.head.set_data([0], [snap.cost])
+        self.best_cost.set_ydata([best_cost] * 2)
+
+    def frame(self, row: int, x_row: float, y_new: float) -> None:
+        """One drag frame: new data, the same numbers as the app, every artist updated, full draw."""
+        x, y, snap, best, best_cost = self._numbers(row, x_row, y_new)
         self._draw_contours(self._surface(x, y))
         self.points.set_offsets(np.column_stack([x, y]))
         self.segments.set_segments(self._segments(snap))
@@ -540,19 +559,9 @@ class MatplotlibFrame:
         self.segments.set_clim(0, float(snap.losses.max()))
         xs = np.array(self.xlim)
         self.line.set_data(xs, self.w * xs + self.b)
-        self.best_line.set_data(xs, best[0] * xs + best[1])
-        self.optimum.set_data([best[0]], [best[1]])
         self.handle.set_data([self.w], [self.b])
-        self.hist.set_data(snap.histogram_counts, snap.histogram_edges)
-        self.mean.set_xdata([snap.mean_residual] * 2)
-        self.median.set_xdata([snap.median_residual] * 2)
         self.bars.set_data(snap.losses)
-        self.cost.set_ydata([snap.cost] * 2)
-        self.cost_text.set_y(snap.cost)
-        self.cost_text.set_text(f"cost = {snap.cost:.4g}")
-        self.curve.set_data([0], [snap.cost])
-        self.head.set_data([0], [snap.cost])
-        self.best_cost.set_ydata([best_cost] * 2)
+        self._show_numbers(snap, best, best_cost)
         self.canvas.draw()
 
 
@@ -645,30 +654,12 @@ class BlitFrame(MatplotlibFrame):
         return lines
 
     def frame(self, row: int, x_row: float, y_new: float) -> None:
-        from lossdesk.model import best_line
-        from lossdesk.model.snapshot import regression_snapshot
-
-        self.data = data = self.data.with_row(row, {"x": x_row, "y": y_new})
-        x, y = data.x, data.y
-        snap = regression_snapshot(data, self.loss, self.params, self.w, self.b)
-        best = best_line(x, y, self.loss, **self.params)
-        best_cost = regression_snapshot(data, self.loss, self.params, *best).cost
+        x, y, snap, best, best_cost = self._numbers(row, x_row, y_new)
         self.contours.set_segments(self._contour_lines(self._surface(x, y)))
         self.drag_pt.set_data([x_row], [y_new])
         self.drag_seg.set_data([x_row, x_row], [y_new, snap.predictions[row]])
-        xs = np.array(self.xlim)
-        self.best_line.set_data(xs, best[0] * xs + best[1])
-        self.optimum.set_data([best[0]], [best[1]])
-        self.hist.set_data(snap.histogram_counts, snap.histogram_edges)
-        self.mean.set_xdata([snap.mean_residual] * 2)
-        self.median.set_xdata([snap.median_residual] * 2)
         self.drag_bar.set_height(snap.losses[row])
-        self.cost.set_ydata([snap.cost] * 2)
-        self.cost_text.set_y(snap.cost)
-        self.cost_text.set_text(f"cost = {snap.cost:.4g}")
-        self.curve.set_data([0], [snap.cost])
-        self.head.set_data([0], [snap.cost])
-        self.best_cost.set_ydata([best_cost] * 2)
+        self._show_numbers(snap, best, best_cost)
         self.canvas.restore_region(self.background)
         for artist in self.animated:
             artist.axes.draw_artist(artist)
