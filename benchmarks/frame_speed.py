@@ -304,15 +304,21 @@ def time_case(frame: WindowFrame, probe: PaintProbe, result: Result, make_action
                 break
 
 
-def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: PaintProbe,
-                   log: Callable[[str], None]) -> tuple[list[Result], object]:
-    explorer = window.explorer
+def load_points(app, explorer, n: int):
+    """The explorer on ``n`` generated points, with no undo history, after the paints it causes."""
     data = make_data(n)
     explorer.load_data(data, "bench")
     explorer.history.undo_stack.clear()
     for _ in range(3):
         app.processEvents()
     gc.collect()
+    return data
+
+
+def bench_lossdesk(app, window, n: int, args, gc_counter: GcCounter, probe: PaintProbe,
+                   log: Callable[[str], None]) -> tuple[list[Result], object]:
+    explorer = window.explorer
+    data = load_points(app, explorer, n)
     gc.freeze()
     frame = WindowFrame(app, window, probe)
     results = []
@@ -723,12 +729,7 @@ def bench_stalls(app, window, args, log) -> tuple[dict, list[str]]:
     for n in sorted(int(float(s)) for s in args.stall_sizes.split(",") if s.strip()):
         store.update(loss="mse")
         app.processEvents()
-        data = make_data(n)
-        explorer.load_data(data, "bench")
-        explorer.history.undo_stack.clear()
-        for _ in range(3):
-            app.processEvents()
-        gc.collect()
+        data = load_points(app, explorer, n)
         row = int(np.argmin(np.abs(data.x - 1.0)))
         x_row, y_row = float(data.x[row]), float(data.y[row])
         for loss in REGRESSION_LOSSES:
