@@ -118,6 +118,15 @@ def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnaps
     return html.replace("   ", "&nbsp;&nbsp;&nbsp;")
 
 
+def cost_formula_room_html() -> str:
+    """Three lines in the sizes ``cost_formula_html`` uses (the cost, the line, a loss
+    parameter's note): the room the formula bar keeps for any loss."""
+    look = theme.look()
+    small = look.css_pt(9)
+    return (f"<span style='font-size:{look.css_pt(SIZE)}'>C = Σ</span><br>"
+            f"<span style='font-size:{small}'>ŷ</span><br><span style='font-size:{small}'>τ</span>")
+
+
 def classification_cost_html(title: str, formula: str, n: int, total: float, cost: float, accuracy: float) -> str:
     """E.g. 'Binary cross-entropy: cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₃₀ × 13.86 = 0.462', the loss's formula and the accuracy."""
     look = theme.look()

@@ -150,6 +150,43 @@ def test_a_formula_that_needs_another_line_gets_it(qtbot):
     assert below.geometry().top() >= formula.geometry().bottom()
 
 
+def test_a_formula_keeps_the_room_it_reserves_and_never_shrinks_at_one_width(qtbot):
+    host, formula, below = formula_window(qtbot)
+    formula.setText("one line")
+    settle(qtbot, 60)
+    one = formula.height()
+    formula.reserve("<br>".join(["a line"] * 3))
+    settle(qtbot, 60)
+    three = formula.height()
+    assert three > one + formula.fontMetrics().height(), "the reserved three lines get their room"
+    with EventCounter() as counter:
+        formula.setText("two<br>lines")
+        settle(qtbot, 60)
+        formula.setText("one line")
+        settle(qtbot, 60)
+    assert formula.height() == three and not counter.layouts
+    formula.reserve("")
+    formula.setText("<br>".join(["a line"] * 5))
+    settle(qtbot, 60)
+    five = formula.height()
+    formula.setText("one line")
+    settle(qtbot, 60)
+    assert five > three and formula.height() == five, "at the same width it never gets shorter"
+
+
+def test_switching_to_a_loss_with_a_parameter_and_back_never_resizes_the_plots(qtbot, window):
+    explorer = window.explorer
+    plots = [explorer.data_panel.body, *[w for w in explorer.findChildren(type(explorer.data_panel.body))]]
+    explorer.store.update(loss="mse")
+    settle(qtbot, 60)
+    sizes = [w.size() for w in plots]
+    for loss in ("quantile", "mse", "huber", "logcosh", "mse"):
+        explorer.store.update(loss=loss)
+        settle(qtbot, 60)
+        assert explorer.store.value.loss == loss
+        assert [w.size() for w in plots] == sizes, f"switching to {loss} resized the plots"
+
+
 def test_a_formula_wraps_to_its_width_like_a_label(qtbot):
     host, formula, below = formula_window(qtbot)
     words = " ".join(["word"] * 60)

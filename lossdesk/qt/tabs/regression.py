@@ -42,7 +42,7 @@ from lossdesk.qt.controls.outlier import OutlierControls
 from lossdesk.qt.controls.regression_panel import ControlPanel
 from lossdesk.qt import theme
 from lossdesk.qt.background import NewestWins
-from lossdesk.qt.formula import cost_formula_html, cost_formula_tooltip
+from lossdesk.qt.formula import cost_formula_html, cost_formula_room_html, cost_formula_tooltip
 from lossdesk.qt.tabs.data_actions import DataTabActions
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
@@ -257,6 +257,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.formula = FormulaLabel()  # draws its rich text itself: no re-layout of the window per frame
         self.formula.setToolTip(cost_formula_tooltip("mse"))
         theme.styled(self.formula, theme.formula_style)
+        self.formula.reserve(cost_formula_room_html())  # a loss with a parameter never resizes the plots
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
         theme.styled(self.banner, banner_style)
@@ -290,6 +291,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         if self._shown is not None:
             r = self._shown
             show_text(self.formula, cost_formula_html(r.loss, r.params, r.snapshot, r.reduction))
+        self.formula.reserve(cost_formula_room_html())
         # the side a little wider for larger text; its column adds the scroll bar and widens
         self.side.setMinimumWidth(int(min(SIDE_MAX, SIDE_WIDTH * max(1.0, look.font_scale) ** 0.5)))
 

@@ -131,11 +131,20 @@ class FormulaLabel(QLabel):
     frame and the style sheet's background, border and padding) and asks for room only
     when the text's height at the current width changes (another line, another loss),
     so new numbers in the same place repaint just the label.
+
+    At one width it never gets shorter (``_tallest``), and ``reserve(html)`` keeps room
+    for the tallest text it will be given: switching from a two-line formula to a
+    three-line one and back would otherwise resize every plot below it twice and repaint
+    the whole tab.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._html = ""
+        self._reserved = QTextDocument(self)  # the tallest text expected: room kept for it
+        self._reserved.setDocumentMargin(0)
+        self._reserved.setDefaultFont(self.font())
+        self._tallest: tuple[int, int] = (-1, 0)  # (text width, the most height it needed there)
         self._doc = QTextDocument(self)
         self._doc.setDocumentMargin(0)
         self._doc.setDefaultFont(self.font())
@@ -150,10 +159,10 @@ class FormulaLabel(QLabel):
         if text == self._html:
             return
         room = self._text_rect().width()
-        before = self._height_at(room) if self.isVisible() else None
+        before = self._room_at(room) if self.isVisible() else None
         self._html = text
         self._doc.setHtml(text)
-        if before is None or self._height_at(room) != before:
+        if before is None or self._room_at(room) != before:
             self.updateGeometry()  # another line or another size: the layouts decide anew
         self.update()
 
@@ -161,6 +170,21 @@ class FormulaLabel(QLabel):
         """The text's height in pixels when laid out ``width`` pixels wide."""
         self._doc.setTextWidth(max(1, width))
         return int(math.ceil(self._doc.size().height()))
+
+    def reserve(self, html: str) -> None:
+        """Keep room for ``html`` (laid out at the label's width) whatever text it shows."""
+        self._reserved.setHtml(html)
+        self.updateGeometry()
+
+    def _room_at(self, width: int) -> int:
+        """The height the label keeps at ``width``: the text's, the reserved text's, and
+        the tallest text it has held at that width, whichever is most."""
+        self._reserved.setTextWidth(max(1, width))
+        height = max(self._height_at(width), int(math.ceil(self._reserved.size().height())))
+        if self._tallest[0] == width:
+            height = max(height, self._tallest[1])
+        self._tallest = (width, height)
+        return height
 
     # ---------------------------------------------------------------- size
     def _indent(self) -> int:
@@ -182,7 +206,7 @@ class FormulaLabel(QLabel):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         mw, mh = self._margins()
-        return self._height_at(width - mw) + mh
+        return self._room_at(width - mw) + mh
 
     def sizeHint(self) -> QSize:  # noqa: N802 — as wide as the text wants, at most 80 characters
         mw, mh = self._margins()
@@ -199,6 +223,8 @@ class FormulaLabel(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._doc.setDefaultFont(self.font())
+            self._reserved.setDefaultFont(self.font())
+            self._tallest = (-1, 0)  # another text size: measure from scratch
             self.updateGeometry()
 
     def event(self, event) -> bool:
