@@ -23,6 +23,7 @@ from lossdesk.model.dataset import (
 )
 from lossdesk.model.descent import DescentResult, DescentRun, run_descent
 from lossdesk.model.fitting import best_constant, best_line
+from lossdesk.model.landscape import plane_surface, project, random_directions, trajectory_directions
 from lossdesk.model.losses import (
     BINARY_LOSSES,
     LOSSES,
@@ -33,6 +34,7 @@ from lossdesk.model.losses import (
     sigmoid,
     softmax,
 )
+from lossdesk.model.network import ACTIVATIONS, MAX_PARAMS, MLP
 from lossdesk.model.objective import Objective, line_objective
 from lossdesk.model.optimizers import OPTIMIZERS, Optimizer, OptimizerState, make_optimizer
 from lossdesk.model.predictors import Line, Logistic, Softmax, softmax_classifier
@@ -40,9 +42,12 @@ from lossdesk.model.schedules import SCHEDULES, Schedule, make_schedule
 from lossdesk.model.surface import brute_force_line_surface, line_loss_surface, parameter_surface
 
 __all__ = [
+    "ACTIVATIONS",
     "BINARY_LOSSES",
     "DEFAULT_PRESET",
     "LOSSES",
+    "MAX_PARAMS",
+    "MLP",
     "MULTICLASS_LOSSES",
     "OPTIMIZERS",
     "PRESETS",
@@ -73,11 +78,15 @@ __all__ = [
     "make_schedule",
     "parameter_surface",
     "parse_csv",
+    "plane_surface",
+    "project",
+    "random_directions",
     "read_csv",
     "run_descent",
     "sigmoid",
     "softmax",
     "softmax_classifier",
     "to_csv_text",
+    "trajectory_directions",
     "write_csv",
 ]

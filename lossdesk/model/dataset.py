@@ -307,6 +307,56 @@ def _polygon(k: int, radius: float = 2.0) -> list[tuple[float, float]]:
     return [(radius * math.cos(a), radius * math.sin(a)) for a in angles]
 
 
+def _xor(rng: np.random.Generator, noise: float) -> ClassificationData:
+    """Four clusters on the corners of a square; class 1 where x1 and x2 differ in sign."""
+    per_corner = 30
+    corners = np.array([(-1.2, -1.2), (1.2, 1.2), (-1.2, 1.2), (1.2, -1.2)])
+    x = np.repeat(corners, per_corner, axis=0) + noise * rng.standard_normal((4 * per_corner, 2))
+    labels = np.repeat([0, 0, 1, 1], per_corner)
+    return ClassificationData(np.round(x, 3), labels, 2, name="xor")
+
+
+def _circles(rng: np.random.Generator, noise: float) -> ClassificationData:
+    """A ring of radius 2 (class 0) around a ring of radius 1 (class 1), jittered by ``noise``."""
+    per_class = 80
+    angles = rng.uniform(0.0, 2 * np.pi, 2 * per_class)
+    radius = np.repeat([2.0, 1.0], per_class)
+    x = np.column_stack([radius * np.cos(angles), radius * np.sin(angles)])
+    x += noise * rng.standard_normal(x.shape)
+    return ClassificationData(np.round(x, 3), np.repeat([0, 1], per_class), 2, name="circles")
+
+
+def _moons(rng: np.random.Generator, noise: float) -> ClassificationData:
+    """Two interleaved half circles (scikit-learn's make_moons, centred and scaled by 1.6)."""
+    per_class = 75
+    t = rng.uniform(0.0, np.pi, 2 * per_class)
+    upper = np.column_stack([np.cos(t[:per_class]), np.sin(t[:per_class])])
+    lower = np.column_stack([1.0 - np.cos(t[per_class:]), 0.5 - np.sin(t[per_class:])])
+    x = 1.6 * (np.vstack([upper, lower]) - [0.5, 0.25])
+    x += noise * rng.standard_normal(x.shape)
+    return ClassificationData(np.round(x, 3), np.repeat([0, 1], per_class), 2, name="moons")
+
+
+def _spiral(rng: np.random.Generator, noise: float, k: int, per_class: int, name: str) -> ClassificationData:
+    """k arms winding one full turn out from the centre, arm j starting at angle 2πj/k."""
+    xs, labels = [], []
+    for j in range(k):
+        t = rng.uniform(0.0, 1.0, per_class)
+        radius = 0.25 + 1.75 * t
+        angle = 2 * np.pi * (j / k + t)
+        xs.append(np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
+        labels.append(np.full(per_class, j))
+    x = np.vstack(xs) + noise * rng.standard_normal((k * per_class, 2))
+    return ClassificationData(np.round(x, 3), np.concatenate(labels), k, name=name)
+
+
+def _wave(rng: np.random.Generator, noise: float) -> RegressionData:
+    """y = 2·sin(1.3·x) plus Gaussian noise, x spread over [−3, 3]."""
+    x = np.round(np.sort(rng.uniform(-3.0, 3.0, 100)), 3)  # the sine of the x stored
+    y = 2.0 * np.sin(1.3 * x) + noise * rng.standard_normal(x.size)
+    return RegressionData(x, np.round(y, 3), name="wave")
+
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -323,6 +373,15 @@ PRESETS: dict[str, Preset] = {
                lambda rng, s: _blobs(rng, s, _polygon(3), 15, "three_classes")),
         Preset("five_classes", "classification", "five classes in the plane", 0.6,
                lambda rng, s: _blobs(rng, s, _polygon(5, 2.5), 12, "five_classes")),
+        # shapes no straight boundary can split: the network tab's data
+        Preset("xor", "classification", "four clusters where opposite corners share a class: no line splits them", 0.35, _xor),
+        Preset("circles", "classification", "one ring of points inside another", 0.2, _circles),
+        Preset("moons", "classification", "two half circles hooked into each other", 0.15, _moons),
+        Preset("spiral", "classification", "two arms spiralling out from the centre", 0.1,
+               lambda rng, s: _spiral(rng, s, 2, 100, "spiral")),
+        Preset("spiral3", "classification", "three arms spiralling out from the centre", 0.1,
+               lambda rng, s: _spiral(rng, s, 3, 80, "spiral3")),
+        Preset("wave", "regression", "a sine wave with noise: no straight line follows it", 0.25, _wave),
     )
 }
 

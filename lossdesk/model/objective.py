@@ -106,7 +106,8 @@ class Objective:
         else:
             g_z = self.loss._gradient(y, out, **self.params)
         n = values.shape[0]
-        grad = self.predictor.param_gradient(x, g_z) / n
+        # θ too: a network's backward step depends on its weights (a linear model ignores it)
+        grad = self.predictor.param_gradient(x, g_z, theta) / n
         return float(values.mean()), grad
 
     def gradient(self, theta: np.ndarray) -> np.ndarray:

@@ -59,8 +59,8 @@ class LinearPredictor:
         z = X @ m[:, :-1].T + m[:, -1]
         return z[:, 0] if self.n_outputs == 1 else z
 
-    def param_gradient(self, x: np.ndarray, grad_raw: np.ndarray) -> np.ndarray:
-        """Chain rule: dC/dθ from dC/d raw (shape like ``raw``'s output)."""
+    def param_gradient(self, x: np.ndarray, grad_raw: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
+        """Chain rule: dC/dθ from dC/d raw (shape like ``raw``'s output); θ is not needed here."""
         X = as_features(x)
         g = grad_raw[:, None] if self.n_outputs == 1 else grad_raw  # (n, K)
         dW = g.T @ X  # (K, d)

@@ -181,8 +181,8 @@ def test_preset_shapes():
 
 
 def test_bad_preset_requests():
-    with pytest.raises(DatasetError, match="unknown preset 'spiral'; choose one of"):
-        make_preset("spiral")
+    with pytest.raises(DatasetError, match="unknown preset 'galaxy'; choose one of"):
+        make_preset("galaxy")
     with pytest.raises(DatasetError, match="noise must be a number ≥ 0"):
         make_preset("linear", noise=-1.0)
     with pytest.raises(DatasetError, match="noise must be a number ≥ 0"):
