@@ -351,6 +351,37 @@ class Hinge(BinaryLoss):
         return np.where(1.0 - t * p > 0, -t, 0.0)
 
 
+class Brier(BinaryLoss):
+    """Brier score (p − y)² on the probability p of class 1; gradient dL/dp = 2(p − y).
+
+    Domain: labels in {0, 1}, p in [0, 1]; smooth everywhere. This is squared error used
+    as a classification loss (as TensorFlow Playground trains its classifiers). Through
+    p = σ(z) its slope dL/dz = 2(p − y)·p(1 − p) fades to 0 as p nears 0 or 1, so a point
+    the model is sure of and wrong about barely pulls: cross-entropy's dL/dz = p − y does.
+    """
+
+    name = "brier"
+    title = "Squared error on the probability"
+    formula = "L = (p − y)²,  p = P(class 1)"
+    domain = "labels 0 or 1; p a probability in [0, 1]"
+    prediction = "probability"
+
+    def validate(self, y_true, y_pred, params):
+        y, p, kw = super().validate(y_true, y_pred, params)
+        _check_probabilities(p)
+        return y, p, kw
+
+    def _value(self, y, p, **_):
+        e = p - y
+        e *= e
+        return e
+
+    def _gradient(self, y, p, **_):
+        e = p - y
+        e *= 2.0
+        return e
+
+
 def _check_probabilities(p: np.ndarray) -> None:
     bad = (p < 0) | (p > 1)
     if bad.any():
@@ -454,6 +485,7 @@ LOSSES: dict[str, Loss] = {
         CCE(),
         CCEWithLogits(),
         Hinge(),
+        Brier(),
     )
 }
 

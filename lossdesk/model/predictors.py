@@ -48,6 +48,12 @@ class LinearPredictor:
     def initial_params(self) -> np.ndarray:
         return np.zeros(self.n_params)
 
+    def weight_mask(self) -> np.ndarray:
+        """True at the entries of θ that are weights, False at the biases (as ``MLP.weight_mask``)."""
+        mask = np.ones((self.n_outputs, self.n_features + 1), bool)
+        mask[:, -1] = False
+        return mask.ravel()
+
     def _matrix(self, theta: np.ndarray) -> np.ndarray:
         """θ as a (K, d + 1) matrix: each row holds one output's weights then its bias."""
         return np.asarray(theta, dtype=float).reshape(self.n_outputs, self.n_features + 1)

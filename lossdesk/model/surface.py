@@ -14,6 +14,10 @@
 
 ``parameter_surface`` does the direct evaluation for any linear-in-θ predictor
 (logistic and softmax classifiers too), over two chosen parameters.
+
+These surfaces are the data cost (the mean loss). A penalised cost adds λ·P(w), which
+depends on the weights alone: ``penalty_surface`` gives it over a line's (w, b) grid as a
+column to add to the data surface, ``parameter_penalty_surface`` over any two parameters.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from lossdesk.model.losses import LOG2, Loss, get_loss
-from lossdesk.model.objective import Objective, line_objective
+from lossdesk.model.objective import Objective, line_objective, penalty_of_weights
 
 #: how many float64 values one chunk may hold (4 MiB; a worker thread holds the GIL for one chunk's bincount at most)
 CHUNK_ELEMENTS = 1 << 19
@@ -383,6 +387,47 @@ def parameter_surface(
             else:
                 vals = loss._value(y[None, :], out_vals, **kw)
             out[a, start : start + tj.size] = vals.mean(axis=1)
+    return out
+
+
+# ---------------------------------------------------------------------------- penalty
+def penalty_surface(w_grid: Any, penalty: str | None, strength: float, l1_ratio: float = 0.5) -> np.ndarray:
+    """λ·P(w) over a line's (w, b) grid, shape (len(w), 1): the same for every b.
+
+    Add it to a ``line_loss_surface`` (shape (len(w), len(b))) for the total cost; P_l2 =
+    ½w², P_l1 = |w|, elastic r|w| + (1 − r)·½w²; the intercept is never penalised.
+    """
+    w = np.asarray(w_grid, dtype=float).ravel()
+    _check_grid(w, "w_grid")
+    return penalty_of_weights(w, penalty, strength, l1_ratio)[:, None]
+
+
+def parameter_penalty_surface(
+    objective: Objective, theta: Any, i: int, j: int, grid_i: Any, grid_j: Any
+) -> np.ndarray:
+    """The objective's λ·P over the same grid as ``parameter_surface``: shape (len(i), len(j)).
+
+    P is a sum over the weights, so it is the fixed parameters' share plus one term for
+    each chosen parameter that is a weight (a bias adds nothing); all zeros without a penalty.
+    """
+    theta = np.asarray(theta, dtype=float).copy()
+    if i == j:
+        raise ValueError("choose two different parameters for a surface")
+    gi = np.asarray(grid_i, dtype=float).ravel()
+    gj = np.asarray(grid_j, dtype=float).ravel()
+    _check_grid(gi, "grid_i")
+    _check_grid(gj, "grid_j")
+    out = np.zeros((gi.size, gj.size))
+    if not objective.penalised:
+        return out
+    weights = objective.penalised_entries()
+    args = (objective.penalty, objective.strength, objective.l1_ratio)
+    theta[i] = theta[j] = 0.0
+    out += objective.penalty_value(theta)
+    if weights[i]:
+        out += penalty_of_weights(gi, *args)[:, None]
+    if weights[j]:
+        out += penalty_of_weights(gj, *args)[None, :]
     return out
 
 

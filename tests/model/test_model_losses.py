@@ -85,6 +85,9 @@ HAND_VALUES: dict[str, list[tuple]] = {
         ([1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.3, 0.3, 2.0, -2.0, -1.0, 1.0], {},
          [0.7, 1.3, 0.0, 0.0, 2.0, 2.0]),
     ],
+    "brier": [
+        ([1.0, 0.0, 1.0, 0.0], [0.8, 0.8, 0.0, 0.0], {}, [0.04, 0.64, 1.0, 0.0]),
+    ],
 }
 
 
@@ -95,7 +98,7 @@ def test_every_loss_has_hand_values_and_fd_points():
 
 def test_loss_groups_partition_the_registry():
     assert set(REGRESSION_LOSSES) == {"mse", "mae", "huber", "logcosh", "quantile"}
-    assert set(BINARY_LOSSES) == {"bce", "bce_logits", "hinge"}
+    assert set(BINARY_LOSSES) == {"bce", "bce_logits", "hinge", "brier"}
     assert set(MULTICLASS_LOSSES) == {"cce", "cce_logits"}
     for name, loss in LOSSES.items():
         assert isinstance(loss, Loss)
@@ -182,6 +185,7 @@ def _fd_points() -> dict[str, list[tuple]]:
         "bce": [(labels, probs, {}, 1e-5)],
         "bce_logits": [(labels, logits, {}, 1e-3)],
         "hinge": [(labels, scores, {}, 1e-3)],
+        "brier": [(labels, probs, {}, 1e-5)],
         "cce": [(cls, prob_rows, {}, 1e-5)],
         "cce_logits": [(cls, logit_rows, {}, 1e-3)],
     }
