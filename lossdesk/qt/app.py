@@ -108,6 +108,10 @@ def run(options: LaunchOptions) -> int:
         window.show()
         for _ in range(3):
             app.processEvents()
+        for tab in window.built_tabs:
+            if hasattr(tab, "settle"):  # background work (the network's landscape) into the picture
+                tab.settle()
+        app.processEvents()
         from lossdesk.qt.export.pictures import with_gl_windows  # noqa: PLC0415
 
         if not with_gl_windows(window, window.grab().toImage()).save(str(options.screenshot)):

@@ -43,22 +43,27 @@ from lossdesk.qt.recovery import Autosaver, RecoveryFile
 from lossdesk.qt.undo import DataHistory
 from lossdesk.session import SUFFIX, Session, SessionError
 from lossdesk.settings import AppSettings, SettingsStore
-from lossdesk.settings.classification import LOSS_NAMES as CLASSIFICATION_LOSSES
 from lossdesk.settings.regression import LOSS_NAMES as REGRESSION_LOSSES
+
+#: Ctrl+1 … Ctrl+5 in the classification tab: the two cross-entropies and hinge, as ever
+#: (the Brier loss, added later, is chosen from the list so the keys keep their meaning)
+CLASSIFICATION_SHORTCUT_LOSSES = ("bce", "bce_logits", "hinge", "cce", "cce_logits")
 from lossdesk.settings.launch import MIN_SIZE
 from lossdesk.settings.selection import PointMarks
 
 if TYPE_CHECKING:
     from lossdesk.qt.lessons.panel import LessonPanel
 
-TAB_ORDER = ("regression", "compare", "classification", "descent")
-TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
+TAB_ORDER = ("regression", "compare", "classification", "descent", "network")
+TAB_NAMES = {"regression": 0, "compare": 1, "classification": 2, "descent": 3, "network": 4}
 #: each tab's title and tooltip in the tab bar, in TAB_ORDER
 TAB_TITLES = {
     "regression": ("Regression explorer", "One loss in depth: every point's error, the cost, its surface and descent"),
     "compare": ("Outlier lab", "MSE, MAE and Huber fitted to the same data: drag one point and watch them part"),
     "classification": ("Classification", "Binary and categorical cross-entropy on labelled points"),
     "descent": ("Descent lab", "Optimizers racing down the valley of the current data, in 2-D and 3-D"),
+    "network": ("Network", ("A small neural network learning: one point's error flowing back through its "
+                            "weights, and its loss landscape")),
 }
 
 STATUS_MS = {"info": 4000, "warning": 8000, "error": 0}
@@ -129,6 +134,9 @@ class MainWindow(QMainWindow):
         self.cls_history = DataHistory(self.cls_store, (), self)
         self.cls_marks = PointMarks()
         self.descent_store = SettingsStore(app.descent_lab)
+        self.net_store = SettingsStore(app.network)  # the network tab has its own data too
+        self.net_history = DataHistory(self.net_store, (), self)
+        self.net_marks = PointMarks()
         # Each tab starts as an empty page; its widgets are built when it is first shown.
         self._built: dict[str, QWidget] = {}
         self._swapping = False  # a page being swapped for its tab is no change of tab
@@ -140,10 +148,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         # Undo and redo follow the tab in front.
         self.undo_group = QUndoGroup(self)
-        for history in (self.reg_history, self.cls_history):
+        for history in (self.reg_history, self.cls_history, self.net_history):
             self.undo_group.addStack(history.undo_stack)
         self.undo_group.setActiveStack(self.reg_history.undo_stack)
-        for store in (self.reg_store, self.lab_store, self.cls_store, self.descent_store):
+        for store in (self.reg_store, self.lab_store, self.cls_store, self.descent_store, self.net_store):
             store.changed.connect(self._update_title)
         self.key_guard = KeepKeysInLists(self)
         QApplication.instance().focusChanged.connect(self.key_guard.focus_changed)
@@ -184,6 +192,10 @@ class MainWindow(QMainWindow):
             from lossdesk.qt.tabs.classification import ClassificationTab  # noqa: PLC0415
 
             return ClassificationTab(self.cls_store, self.cls_history, self.cls_marks)
+        if name == "network":
+            from lossdesk.qt.tabs.network import NetworkTab  # noqa: PLC0415
+
+            return NetworkTab(self.net_store, self.net_history, self.net_marks)
         from lossdesk.qt.tabs.descent_lab import DescentLabTab  # noqa: PLC0415
 
         return DescentLabTab(self.descent_store, self.reg_store)
@@ -265,6 +277,10 @@ class MainWindow(QMainWindow):
         return self.tab("descent")
 
     @property
+    def network(self):
+        return self.tab("network")
+
+    @property
     def all_tabs(self) -> tuple:
         """All four tabs (building those not shown yet); the window itself uses ``built_tabs``."""
         return tuple(self.tab(name) for name in TAB_ORDER)
@@ -283,7 +299,7 @@ class MainWindow(QMainWindow):
         panel = getattr(self, "_lessons", None)
         lesson = panel.step_index if panel is not None and panel.isVisible() else None
         return AppSettings(tab, self.reg_store.value, self.lab_store.value, self.cls_store.value,
-                           self.descent_store.value, lesson)
+                           self.descent_store.value, lesson, network=self.net_store.value)
 
     def apply_settings(self, app: AppSettings, undo_text: str | None = None) -> None:
         """Show ``app`` (a whole, validated value) on every tab in one go.
@@ -296,14 +312,18 @@ class MainWindow(QMainWindow):
         if undo_text is None:
             self.reg_store.set(app.regression)
             self.cls_store.set(app.classification)
+            self.net_store.set(app.network)
             self.reg_history.clear()
             self.cls_history.clear()
+            self.net_history.clear()
         else:
             self.reg_history.apply(app.regression, undo_text)
             self.cls_history.apply(app.classification, undo_text)
+            self.net_history.apply(app.network, undo_text)
         self.lab_store.set(app.outlier_lab)
         self.descent_store.set(app.descent_lab)
-        for marks, n in ((self.reg_marks, app.regression.data.n), (self.cls_marks, app.classification.data.n)):
+        for marks, n in ((self.reg_marks, app.regression.data.n), (self.cls_marks, app.classification.data.n),
+                         (self.net_marks, app.network.data.n)):
             marks.forget_beyond(n)
         self.set_tab(app.tab)
         self._show_lesson(app.lesson)
@@ -328,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def mark_saved(self) -> None:
         self._saved = self._work(self.current_settings())
-        for history in (self.reg_history, self.cls_history):
+        for history in (self.reg_history, self.cls_history, self.net_history):
             history.undo_stack.setClean()
         self._update_title()
 
@@ -410,6 +430,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Outlier lab", lambda: self.set_tab("compare"), "Ctrl+Shift+2")
         self._action(view, "&Classification", lambda: self.set_tab("classification"), "Ctrl+Shift+3")
         self._action(view, "&Descent lab", lambda: self.set_tab("descent"), "Ctrl+Shift+4")
+        self._action(view, "&Network", lambda: self.set_tab("network"), "Ctrl+Shift+5")
         self._action(view, "&Fit views to data", self.fit_views, "F",
                      "Zoom the data view and the loss surface to the data")
         view.addSeparator()
@@ -424,7 +445,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Full screen", self.toggle_full_screen, "F11")
         loss_menu = view.addMenu("&Loss")
         for i, name in enumerate(REGRESSION_LOSSES):
-            self._action(loss_menu, f"{LOSSES[name].title} / {LOSSES[CLASSIFICATION_LOSSES[i]].title}",
+            self._action(loss_menu, f"{LOSSES[name].title} / {LOSSES[CLASSIFICATION_SHORTCUT_LOSSES[i]].title}",
                          lambda _=False, k=i: self.choose_loss(k), f"Ctrl+{i + 1}",
                          f"Choose loss {i + 1} of the tab in front")
 
@@ -457,7 +478,9 @@ class MainWindow(QMainWindow):
     def choose_loss(self, k: int) -> None:
         """Ctrl+1 … Ctrl+5: the k-th loss of the tab in front (classification has its own five)."""
         if self.current_tab_name() == "classification":
-            self.cls_store.set(self.cls_store.value.with_loss(CLASSIFICATION_LOSSES[k]))
+            self.cls_store.set(self.cls_store.value.with_loss(CLASSIFICATION_SHORTCUT_LOSSES[k]))
+        elif self.current_tab_name() == "network":
+            self.network.choose_loss(k)
         else:
             self.reg_store.update(loss=REGRESSION_LOSSES[k])
         self.show_status(f"Loss: {LOSSES[self.current_loss()].title}.", "info")
@@ -465,6 +488,8 @@ class MainWindow(QMainWindow):
     def current_loss(self) -> str:
         if self.current_tab_name() == "classification":
             return self.cls_store.value.loss
+        if self.current_tab_name() == "network":
+            return self.net_store.value.loss
         return self.reg_store.value.loss
 
     def jump_to_best(self) -> None:
@@ -475,13 +500,21 @@ class MainWindow(QMainWindow):
 
     def current_data_tab(self):
         """The tab whose data set the File and Edit menus act on."""
+        if self._networking():
+            return self.network
         return self.classification if self._classifying() else self.explorer
+
+    def _networking(self) -> bool:
+        """The File and Edit menus act on the network tab's own data."""
+        return self.current_tab_name() == "network"
 
     def _classifying(self) -> bool:
         """The File and Edit menus act on the classification data (else on the regression data)."""
         return self.current_tab_name() == "classification"
 
     def current_history(self) -> DataHistory:
+        if self._networking():
+            return self.net_history
         return self.cls_history if self._classifying() else self.reg_history
 
     def _tab_changed(self, _index: int) -> None:
@@ -505,7 +538,9 @@ class MainWindow(QMainWindow):
         except DatasetError as exc:
             self.show_error("Could not open the data set", f"{path.name}: {exc}\n\nYour current points are unchanged.")
             return False
-        if data.task == "regression":
+        if self._networking():  # the network takes x,y points and labelled points alike
+            self.network.load_data(data, f"Open {path.name}")
+        elif data.task == "regression":
             if self._classifying():
                 self.set_tab("regression")
             self.explorer.load_data(data, f"Open {path.name}")  # type: ignore[arg-type]
@@ -528,6 +563,8 @@ class MainWindow(QMainWindow):
             self.save_path(Path(path))
 
     def current_data(self):
+        if self._networking():
+            return self.net_store.value.data
         return (self.cls_store if self._classifying() else self.reg_store).value.data
 
     def save_path(self, path: Path) -> bool:
@@ -583,7 +620,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+P", "export the window as PNG or SVG"), ("Right-click a view's title", "save that view"), ("Double-click", "add a point in the data view"),
             ("Ctrl+Shift+O / Ctrl+Shift+S", "open / save a session"), ("Ctrl+L", "lessons (Page Up / Page Down)"),
             ("Ctrl++ / Ctrl+− / Ctrl+0", "larger / smaller / normal text"), ("Ctrl+T", "dark theme"),
-            ("F11", "full screen"), ("Ctrl+Shift+1 … 4", "switch tab"),
+            ("F11", "full screen"), ("Ctrl+Shift+1 … 5", "switch tab"),
         ]
         html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", html, QMessageBox.StandardButton.Ok, self)

@@ -11,6 +11,7 @@ from lossdesk.settings.checks import SettingsError
 from lossdesk.settings.classification import ClassificationSettings
 from lossdesk.settings.data_source import DataSource
 from lossdesk.settings.descent_lab import DescentLabSettings
+from lossdesk.settings.network import NetworkSettings
 from lossdesk.settings.optimizer import OptimizerChoice
 from lossdesk.settings.outlier_lab import OutlierLabSettings
 from lossdesk.settings.regression import RegressionSettings
@@ -22,6 +23,7 @@ __all__ = [
     "ClassificationSettings",
     "DataSource",
     "DescentLabSettings",
+    "NetworkSettings",
     "OptimizerChoice",
     "OutlierLabSettings",
     "RegressionSettings",

@@ -11,10 +11,11 @@ from lossdesk.settings import checks
 from lossdesk.settings.checks import SettingsError
 from lossdesk.settings.classification import ClassificationSettings
 from lossdesk.settings.descent_lab import DescentLabSettings
+from lossdesk.settings.network import NetworkSettings
 from lossdesk.settings.outlier_lab import OutlierLabSettings
 from lossdesk.settings.regression import RegressionSettings
 
-TABS = ("regression", "compare", "classification", "descent")
+TABS = ("regression", "compare", "classification", "descent", "network")
 #: how many steps the guided lesson has at most (when its file cannot be read)
 MAX_LESSON_STEPS = 100
 
@@ -36,11 +37,13 @@ class AppSettings:
     classification: ClassificationSettings = field(default_factory=ClassificationSettings)
     descent_lab: DescentLabSettings = field(default_factory=DescentLabSettings)
     lesson: int | None = None  # the open lesson step (0-based), None: the panel is closed
+    network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def __post_init__(self) -> None:
         checks.name(self.tab, "the tab", TABS)
         for attr, kind in (("regression", RegressionSettings), ("outlier_lab", OutlierLabSettings),
-                           ("classification", ClassificationSettings), ("descent_lab", DescentLabSettings)):
+                           ("classification", ClassificationSettings), ("descent_lab", DescentLabSettings),
+                           ("network", NetworkSettings)):
             if not isinstance(getattr(self, attr), kind):
                 raise SettingsError(f"the {attr.replace('_', ' ')} settings are missing")
         if self.lesson is not None:
