@@ -36,12 +36,16 @@ from lossdesk.model import LOSSES, OPTIMIZERS, PRESETS, DatasetError, make_prese
 from lossdesk.model.dataset import DEFAULT_PRESET  # noqa: E402
 from lossdesk.settings import AppSettings, DataSource, OptimizerChoice, SettingsError  # noqa: E402
 from lossdesk.settings.app import TABS as APP_TABS  # noqa: E402
+from lossdesk.settings.checks import MAX_STRENGTH, PENALTIES  # noqa: E402
 from lossdesk.settings.launch import FONT_SCALES, MAX_STEPS, LaunchOptions  # noqa: E402
 from lossdesk.settings.lesson import settings_for_step  # noqa: E402
+from lossdesk.settings.network import ACTIVATIONS, MAX_SEED, NetworkSettings, parse_hidden  # noqa: E402
 
 TABS = APP_TABS
 FUTURE_TABS: tuple[str, ...] = ()
 REGRESSION_TABS = ("regression", "compare", "descent")
+#: the network tab's data set when none is named: per kind of points
+NETWORK_PRESETS = {"classification": "xor", "regression": "wave"}
 
 
 class UsageError(Exception):
@@ -74,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", metavar="NAME", default=None,
                    help="the tab to show: " + ", ".join(TABS) + " (default: regression, or classification "
                    "for labelled data and classification losses)")
+    p.add_argument("--hidden", metavar="W1,W2", default=None,
+                   help="the network tab's hidden layers, e.g. 8,8 (up to 4 layers of 1 to 64; "
+                   "'none' for no hidden layer); implies --tab network")
+    p.add_argument("--activation", metavar="NAME", default=None,
+                   help="the network's activation: tanh, relu, sigmoid or identity; implies --tab network")
+    p.add_argument("--seed", metavar="N", default=None,
+                   help="the network's seed (starting weights, held-out points, batches); implies --tab network")
+    p.add_argument("--penalty", metavar="NAME", default=None,
+                   help="add a penalty on the weights to the cost: none, l1, l2 or elastic")
+    p.add_argument("--strength", metavar="X", default=None,
+                   help="the penalty's strength λ, a number ≥ 0 (default 0.1 when --penalty is given)")
+    p.add_argument("--l1-ratio", metavar="R", default=None,
+                   help="the elastic net's share of L1, between 0 and 1 (default 0.5)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the window to a PNG and exit (works without a display)")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768 (default: fit the screen)")
@@ -83,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"text size, {FONT_SCALES[0]:g} to {FONT_SCALES[1]:g} times the normal size")
     p.add_argument("--lesson", metavar="N", help="open the guided lesson at step N (1 = the first)")
     p.add_argument("--session", metavar="FILE.lossdesk", help="open a saved session")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a session (.lossdesk) or a data set (.csv) to open, as a file manager's "
+                   "double-click does: the same as --session FILE or --dataset FILE")
     p.add_argument("--export-gif", metavar="OUT.gif",
                    help="record --steps K of gradient descent as an animated GIF and exit, without a window")
     p.add_argument("--list-presets", action="store_true", help="list the built-in data sets and exit")
@@ -94,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
     """Validated options, or the text to print for a listing option."""
     args = build_parser().parse_args(list(argv))
+    _take_file(args)
     if args.list_losses:
         return "\n".join(
             f"{name:<11} {loss.title} [{loss.task}]  {loss.formula}" for name, loss in LOSSES.items()
@@ -116,6 +137,12 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         if tab in FUTURE_TABS:
             raise UsageError(f"the {tab} tab is not in this version yet; choose one of {', '.join(TABS)}")
         raise UsageError(f"unknown tab {tab!r}; choose one of {', '.join(TABS)}")
+    network_options = [name for name, value in (("--hidden", args.hidden), ("--activation", args.activation),
+                                                ("--seed", args.seed)) if value is not None]
+    if network_options and tab not in (None, "network"):
+        raise UsageError(f"{network_options[0]} sets up the network tab; leave out --tab {tab} or use --tab network")
+    if network_options:
+        tab = "network"
     if tab is None:
         classifying = (
             (dataset is not None and dataset.task == "classification")
@@ -124,6 +151,12 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
         )
         tab = "classification" if classifying else "regression"
     wants = "regression" if tab in REGRESSION_TABS else "classification"
+    if tab == "network":  # either kind of points: the data (or the loss) say which
+        if dataset is not None or args.preset is not None:
+            wants = dataset.task if dataset is not None else PRESETS[args.preset].task
+        else:
+            wants = "regression" if loss_name is not None and LOSSES[loss_name].task == "regression" \
+                else "classification"
 
     if loss_name is None:
         many_classes = (
@@ -139,8 +172,11 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
 
     preset = None
     if dataset is None:
-        default = DEFAULT_PRESET if wants == "regression" else (
-            "three_classes" if loss.task == "multiclass" else "binary_1d")
+        if tab == "network":
+            default = NETWORK_PRESETS[wants]
+        else:
+            default = DEFAULT_PRESET if wants == "regression" else (
+                "three_classes" if loss.task == "multiclass" else "binary_1d")
         preset = args.preset or default
         dataset = make_preset(preset)
     if dataset.task != wants:
@@ -220,11 +256,18 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             raise UsageError(f"cannot write {gif}: the folder {gif.parent} does not exist")
         if steps < 1:
             raise UsageError("--export-gif needs --steps K (how many descent steps to record)")
-        if tab not in ("regression",):
+        if tab != "regression":
             raise UsageError("--export-gif records the regression explorer's descent; leave out --tab")
 
+    penalty = _penalty(args)
     try:
         app = _settings(dataset, preset, loss_name, params, optimizer, names, lr, tab)
+        if tab == "network":
+            app = replace(app, network=_network(app.network, args))
+        if penalty:
+            part = {"network": "network", "classification": "classification"}.get(
+                tab, "classification" if dataset.task == "classification" else "regression")
+            app = replace(app, **{part: replace(getattr(app, part), **penalty)})
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     session = None
@@ -245,7 +288,28 @@ def parse_options(argv: Sequence[str]) -> LaunchOptions | str:
             app = settings_for_step(app, load_lesson().steps[lesson].setup, lesson)
         except SettingsError as exc:
             raise UsageError(f"lesson step {lesson + 1} cannot be set up: {exc}") from None
-    return LaunchOptions(app, steps, shot, size, session, gif, dark=dark, font_scale=font_scale)
+    return LaunchOptions(app, steps, shot, size, session, gif, dark=dark, font_scale=font_scale,
+                         open_file=Path(args.file) if args.file else None)
+
+
+def _take_file(args: argparse.Namespace) -> None:
+    """A file named without an option opens by its suffix: a session as --session, a data set as
+    --dataset, so it is checked (and refused in one line) like them."""
+    if args.file is None:
+        return
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix == ".lossdesk":
+        if args.session is not None:
+            raise UsageError(f"two sessions named ({path.name} and --session {args.session}); open one")
+        args.session = args.file
+    elif suffix == ".csv":
+        if args.dataset is not None or args.preset is not None:
+            other = f"--dataset {args.dataset}" if args.dataset is not None else f"--preset {args.preset}"
+            raise UsageError(f"two data sets named ({path.name} and {other}); open one")
+        args.dataset = args.file
+    else:
+        raise UsageError(f"cannot open {path.name}: lossdesk opens sessions (.lossdesk) and data sets (.csv)")
 
 
 def _number(text: str | None, option: str) -> float | None:
@@ -258,6 +322,56 @@ def _number(text: str | None, option: str) -> float | None:
         raise UsageError(f"{option} must be a number, not {text!r}") from None
 
 
+#: λ when --penalty names a penalty and --strength is left out
+DEFAULT_STRENGTH = 0.1
+
+
+def _penalty(args) -> dict[str, object]:
+    """--penalty, --strength and --l1-ratio as settings fields (empty when none is given)."""
+    given = {}
+    if args.penalty is not None:
+        kind = args.penalty.strip().lower()
+        if kind not in PENALTIES:
+            raise UsageError(f"unknown penalty {args.penalty!r}; choose one of {', '.join(PENALTIES)}")
+        given["penalty"] = kind
+        if args.strength is None and kind != "none":
+            given["strength"] = DEFAULT_STRENGTH
+    strength = _number(args.strength, "--strength")
+    if strength is not None:
+        if not (math.isfinite(strength) and 0 <= strength <= MAX_STRENGTH):
+            raise UsageError(f"--strength must be a number from 0 to {MAX_STRENGTH:g}, not {args.strength}")
+        given["strength"] = strength
+    ratio = _number(args.l1_ratio, "--l1-ratio")
+    if ratio is not None:
+        if not (math.isfinite(ratio) and 0 <= ratio <= 1):
+            raise UsageError(f"--l1-ratio must be a number from 0 to 1, not {args.l1_ratio}")
+        given["l1_ratio"] = ratio
+    if given and "penalty" not in given:
+        raise UsageError("--strength and --l1-ratio need --penalty l1, l2 or elastic")
+    return given
+
+
+def _network(net, args) -> NetworkSettings:
+    """The network tab's settings with --hidden, --activation and --seed on top."""
+    if args.hidden is not None:
+        if args.hidden.strip() in ("0", "-0"):
+            raise UsageError("--hidden 0 would be a layer without neurons; use --hidden none for no hidden layer")
+        net = net.with_hidden(parse_hidden(args.hidden))
+    if args.activation is not None:
+        if args.activation.lower() not in ACTIVATIONS:
+            raise UsageError(f"unknown activation {args.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        net = net.with_activation(args.activation.lower())
+    if args.seed is not None:
+        try:
+            seed = int(args.seed)
+        except ValueError:
+            raise UsageError(f"--seed must be a whole number, not {args.seed!r}") from None
+        if not 0 <= seed <= MAX_SEED:
+            raise UsageError(f"--seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
+        net = net.with_seed(seed)
+    return net
+
+
 def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSettings:
     """The start's settings: defaults, changed by what the options named."""
     app = AppSettings(tab=tab)
@@ -268,6 +382,11 @@ def _settings(dataset, preset, loss, params, optimizer, names, lr, tab) -> AppSe
         choice = OptimizerChoice.default(optimizer) if names else default
         return choice.with_value("lr", lr) if lr is not None else choice
 
+    if tab == "network":
+        n = app.network.with_source(source).with_loss(loss)
+        if params:
+            n = replace(n, loss_params={**n.loss_params, loss: params})
+        return replace(app, network=replace(n, optimizer=chosen(n.optimizer)))
     if dataset.task == "classification":
         c = app.classification.with_source(source).with_loss(loss)
         if params:

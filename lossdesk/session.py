@@ -17,14 +17,21 @@ Schema version 2 (written now)::
                                "data": {"name": "outliers", "x": [...], "y": [...]}},
                     "loss": "mse", "loss_params": {"huber": {"delta": 1.0}, ...},
                     "w": 0.0, "b": 0.0, "optimizer": {"name": "gd", "settings": {"lr": 0.1}},
-                    "steps_per_frame": 1, "reduction": "mean", "outlier": null, "outlier_base": 0.0},
+                    "steps_per_frame": 1, "reduction": "mean", "outlier": null, "outlier_base": 0.0,
+                    "penalty": "none", "strength": 0.0, "l1_ratio": 0.5},
      "outlier_lab": {"shown": ["mse", "mae", "huber"], "arrows": "mse"},
      "classification": {"source": {"preset": ..., "noise": ...,
                                    "data": {"name": ..., "x": [[x1, x2], ...], "labels": [...], "n_classes": 2}},
                         "loss": "bce", "loss_params": {...}, "theta": [...],
-                        "optimizer": {...}, "steps_per_frame": 1, "surface_axes": [0, 1], "add_label": 0},
+                        "optimizer": {...}, "steps_per_frame": 1, "surface_axes": [0, 1], "add_label": 0,
+                        "penalty": "none", "strength": 0.0, "l1_ratio": 0.5},
      "descent_lab": {"racing": ["gd", "momentum", "adam"], "optimizers": {"gd": {"lr": 0.1}, ...},
-                     "schedule": "constant", "schedule_value": null, "start": null, "steps_per_frame": 1}}
+                     "schedule": "constant", "schedule_value": null, "start": null, "steps_per_frame": 1},
+     "network": {"source": {... x,y points or labelled points ...}, "hidden": [8], "activation": "tanh",
+                 "loss": "bce", "loss_params": {...}, "theta": [...], "optimizer": {...},
+                 "schedule": "constant", "schedule_value": null, "batch_size": null, "seed": 0,
+                 "test_fraction": 0.2, "reduction": "mean", "directions": "random", "view": "forward",
+                 "steps_per_frame": 2, "add_label": 0}}
 
 A ``preset`` of null means the points are the user's own (then ``noise`` is null too).
 Missing parts and keys take their defaults; unknown keys are refused. Schema-1 files (the
@@ -50,6 +57,7 @@ from lossdesk.settings import (
     ClassificationSettings,
     DataSource,
     DescentLabSettings,
+    NetworkSettings,
     OptimizerChoice,
     OutlierLabSettings,
     RegressionSettings,
@@ -180,7 +188,7 @@ def _names(settings: AppSettings) -> tuple[str, str]:
 
 
 def _document(s: AppSettings) -> dict[str, Any]:
-    r, c, o, d = s.regression, s.classification, s.outlier_lab, s.descent_lab
+    r, c, o, d, n = s.regression, s.classification, s.outlier_lab, s.descent_lab, s.network
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -198,6 +206,7 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "reduction": r.reduction,
             "outlier": r.outlier,
             "outlier_base": r.outlier_base,
+            **_penalty_json(r),
         },
         "outlier_lab": {"shown": list(o.shown), "arrows": o.arrows},
         "classification": {
@@ -209,6 +218,7 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "steps_per_frame": c.steps_per_frame,
             "surface_axes": list(c.surface_axes),
             "add_label": c.add_label,
+            **_penalty_json(c),
         },
         "descent_lab": {
             "racing": list(d.racing),
@@ -218,7 +228,30 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "start": None if d.start is None else list(d.start),
             "steps_per_frame": d.steps_per_frame,
         },
+        "network": {
+            "source": _source_json(n.source),
+            "hidden": list(n.hidden),
+            "activation": n.activation,
+            "loss": n.loss,
+            "loss_params": _loss_params_json(n.loss_params),
+            "theta": _Compact(list(n.theta)),
+            "optimizer": _optimizer_json(n.optimizer),
+            "schedule": n.schedule,
+            "schedule_value": n.schedule_value,
+            "batch_size": n.batch_size,
+            "seed": n.seed,
+            "test_fraction": n.test_fraction,
+            "reduction": n.reduction,
+            "directions": n.directions,
+            "view": n.view,
+            "steps_per_frame": n.steps_per_frame,
+            "add_label": n.add_label,
+        },
     }
+
+
+def _penalty_json(part: Any) -> dict[str, Any]:
+    return {"penalty": part.penalty, "strength": part.strength, "l1_ratio": part.l1_ratio}
 
 
 def _source_json(source: DataSource) -> dict[str, Any]:
@@ -420,7 +453,7 @@ def _read(text: str | bytes) -> AppSettings:
 #: the parts of a schema-2 document: key, settings value, name in messages
 _PARTS = (("regression", RegressionSettings, "regression"), ("outlier_lab", OutlierLabSettings, "outlier lab"),
           ("classification", ClassificationSettings, "classification"),
-          ("descent_lab", DescentLabSettings, "descent lab"))
+          ("descent_lab", DescentLabSettings, "descent lab"), ("network", NetworkSettings, "network"))
 _PART_NAMES = {key: where for key, _, where in _PARTS}
 _TOP_KEYS = ("format", "schema_version", "written_by", "tab", "lesson", *_PART_NAMES)
 #: a data table's keys: those it must have, and the points it makes (of the regression or classification tab)
@@ -467,8 +500,10 @@ def _source(value: Any, where: str) -> DataSource:
 
 
 def _data(value: Any, where: str) -> RegressionData | ClassificationData:
-    needed, optional, points = _DATA[where]
     part = _table(value, f"{where}: the data")
+    # the network tab takes either kind of points: labels say which
+    kind = where if where in _DATA else ("classification" if "labels" in part else "regression")
+    needed, optional, points = _DATA[kind]
     _known(part, needed + optional, f"{where} data")
     missing = [key for key in needed if key not in part]
     if missing:

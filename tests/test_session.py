@@ -75,7 +75,7 @@ def test_the_layout_of_a_version_2_file():
     doc = document()
     assert doc["format"] == "lossdesk-session" and doc["schema_version"] == SCHEMA_VERSION == 2
     assert set(doc) == {"format", "schema_version", "written_by", "tab", "lesson", "regression", "outlier_lab",
-                        "classification", "descent_lab"}
+                        "classification", "descent_lab", "network"}
     reg = doc["regression"]
     assert reg["source"]["preset"] == "linear" and reg["source"]["noise"] == 1.3
     assert set(reg["source"]["data"]) == {"name", "x", "y"}
@@ -490,3 +490,75 @@ def test_fuzz_cut_and_spliced_text(memory_cap, data):
     splice = data.draw(st.text(max_size=10) | st.sampled_from(
         ["9" * 5000, "-" + "1" * 41, "1e400", "NaN", "-Infinity", "[" * 3000, "{" * 3000, "\ud800", '"\\ud800"']))
     _check(text[:i] + splice + text[j:])
+
+
+# ====================================================================== the network tab
+def trained_network_app() -> AppSettings:
+    net = AppSettings().network.with_hidden((4, 3)).with_activation("relu").with_seed(5)
+    theta = [0.01 * k for k in range(len(net.theta))]
+    net = replace(net.with_theta(theta), test_fraction=0.3, batch_size=16, view="backward", directions="path",
+                  optimizer=OptimizerChoice.default("momentum"))
+    return replace(AppSettings(tab="network"), network=net)
+
+
+@pytest.mark.parametrize("preset", ["xor", "spiral3", "wave"])
+def test_a_session_with_a_network_round_trips(preset, tmp_path):
+    app = trained_network_app()
+    app = replace(app, network=app.network.with_source(DataSource.from_preset(preset)))
+    path = tmp_path / f"net{SUFFIX}"
+    Session(app).save(path)
+    again = Session.load(path).settings
+    assert again.tab == "network" and again.network == app.network
+    assert again.network.theta == app.network.theta and again.network.hidden == app.network.hidden
+
+
+def test_a_network_session_with_own_points_keeps_them():
+    data = parse_csv("x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", "my xor.csv")
+    app = trained_network_app()
+    app = replace(app, network=app.network.with_source(DataSource.own(data)))
+    again = Session.from_json(Session(app).to_json()).settings.network
+    assert again.source.preset is None and again.data == data and again.theta == app.network.theta
+
+
+@pytest.mark.parametrize(("key", "value", "needle"), [
+    ("hidden", [0], "1 to 64 neurons"),
+    ("hidden", [8, 8, 8, 8, 8], "at most 4"),
+    ("hidden", "lots", "widths"),
+    ("activation", "swish", "activation"),
+    ("theta", [1.0, 2.0], "weights and biases"),
+    ("theta", [1e300] * 33, "finite"),
+    ("seed", -1, "seed"),
+    ("test_fraction", 0.9, "test fraction"),
+    ("loss", "mse", "does not score"),
+])
+def test_a_damaged_network_part_is_refused_whole_with_one_line(key, value, needle):
+    doc = json.loads(Session(replace(AppSettings(), network=AppSettings().network)).to_json())
+    doc["network"][key] = value
+    with pytest.raises(SessionError) as err:
+        Session.from_json(json.dumps(doc))
+    message = str(err.value)
+    assert message.startswith("network") and needle in message and "\n" not in message
+
+
+# ====================================================================== penalties (issue 15)
+@pytest.mark.parametrize("part", ["regression", "classification"])
+def test_a_session_keeps_the_penalty(part):
+    app = AppSettings()
+    app = replace(app, **{part: replace(getattr(app, part), penalty="elastic", strength=0.25, l1_ratio=0.75)})
+    doc = json.loads(Session(app).to_json())
+    assert (doc[part]["penalty"], doc[part]["strength"], doc[part]["l1_ratio"]) == ("elastic", 0.25, 0.75)
+    again = getattr(Session.from_json(Session(app).to_json()).settings, part)
+    assert (again.penalty, again.strength, again.l1_ratio) == ("elastic", 0.25, 0.75)
+
+
+@pytest.mark.parametrize(("key", "value", "needle"), [
+    ("strength", -0.5, "strength"), ("l1_ratio", 1.5, "L1 ratio"), ("penalty", "l3", "penalty"),
+    ("strength", "big", "strength"),
+])
+@pytest.mark.parametrize("part", ["regression", "classification"])
+def test_a_bad_penalty_in_a_session_is_refused_whole(part, key, value, needle):
+    doc = json.loads(Session(AppSettings()).to_json())
+    doc[part][key] = value
+    with pytest.raises(SessionError) as err:
+        Session.from_json(json.dumps(doc))
+    assert needle in str(err.value) and "\n" not in str(err.value)

@@ -73,5 +73,25 @@ def loss_params(value: Any, task_losses: tuple[str, ...]) -> dict[str, dict[str,
     return result
 
 
+#: the penalties a cost may add (issue 15): "none" or the model's L1, L2 and elastic net
+PENALTIES = ("none", "l1", "l2", "elastic")
+#: λ beyond this flattens every model to zero weights: a slip, not a setting
+MAX_STRENGTH = 1e3
+
+
+def penalty(kind: Any, strength: Any, l1_ratio: Any) -> tuple[str, float, float]:
+    """(penalty, λ, r) checked: a known penalty, 0 ≤ λ ≤ MAX_STRENGTH, 0 ≤ r ≤ 1."""
+    kind = name(kind, "the penalty", PENALTIES)
+    lam = number(strength, "the penalty strength λ", 0.0, MAX_STRENGTH)
+    ratio = number(l1_ratio, "the L1 ratio r", 0.0, 1.0)
+    return kind, lam, ratio
+
+
+def penalty_args(settings: Any) -> dict[str, Any]:
+    """A settings value's penalty as the model takes it: penalty None for "none"."""
+    kind = None if settings.penalty == "none" else settings.penalty
+    return {"penalty": kind, "strength": settings.strength if kind else 0.0, "l1_ratio": settings.l1_ratio}
+
+
 def default_loss_params(task_losses: tuple[str, ...]) -> dict[str, dict[str, float]]:
     return {loss: LOSSES[loss].resolve_params({}) for loss in task_losses}

@@ -72,8 +72,14 @@ class ClassificationSettings:
     steps_per_frame: int = 1
     surface_axes: tuple[int, int] = (0, 1)
     add_label: int = 0
+    penalty: str = "none"  # "none", "l1", "l2" or "elastic" on the weights (never the biases)
+    strength: float = 0.0  # λ
+    l1_ratio: float = 0.5  # r, the elastic net's share of L1
 
     def __post_init__(self) -> None:
+        checked = checks.penalty(self.penalty, self.strength, self.l1_ratio)
+        for key, value in zip(("penalty", "strength", "l1_ratio"), checked):
+            object.__setattr__(self, key, value)
         if not isinstance(self.source, DataSource) or not isinstance(self.source.data, ClassificationData):
             raise SettingsError("the classification tab needs labelled points")
         checks.name(self.loss, "the classification loss", LOSS_NAMES)
@@ -108,6 +114,11 @@ class ClassificationSettings:
     @property
     def params(self) -> dict[str, float]:
         return dict(self.loss_params[self.loss])
+
+    @property
+    def penalty_args(self) -> dict[str, object]:
+        """The penalty as ``Objective.create`` takes it."""
+        return checks.penalty_args(self)
 
     def predictor(self) -> LinearPredictor:
         return predictor_for(self.data, self.loss)

@@ -49,10 +49,16 @@ class RegressionSettings:
     reduction: str = "mean"
     outlier: int | None = None
     outlier_base: float = 0.0
+    penalty: str = "none"  # "none", "l1", "l2" or "elastic": the cost is mean loss + λ·penalty(w)
+    strength: float = 0.0  # λ
+    l1_ratio: float = 0.5  # r, the elastic net's share of L1
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, DataSource) or not isinstance(self.source.data, RegressionData):
             raise SettingsError("the regression tabs need x,y points")
+        checked = checks.penalty(self.penalty, self.strength, self.l1_ratio)
+        for key, value in zip(("penalty", "strength", "l1_ratio"), checked):
+            object.__setattr__(self, key, value)
         checks.name(self.loss, "the regression loss", LOSS_NAMES)
         object.__setattr__(self, "loss_params", checks.loss_params(self.loss_params, LOSS_NAMES))
         object.__setattr__(self, "w", checks.number(self.w, "w", -LINE_LIMIT, LINE_LIMIT))
@@ -82,6 +88,11 @@ class RegressionSettings:
     @property
     def theta(self) -> tuple[float, float]:
         return (self.w, self.b)
+
+    @property
+    def penalty_args(self) -> dict[str, object]:
+        """The penalty as ``Objective.create`` and ``best_line`` take it."""
+        return checks.penalty_args(self)
 
     # ------------------------------------------------------------------ changing
     def with_source(self, source: DataSource) -> RegressionSettings:

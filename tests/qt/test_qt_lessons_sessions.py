@@ -16,7 +16,7 @@ from lossdesk.session import Session
 from lossdesk.settings import AppSettings
 from qt_helpers import drag, fresh_window, type_into
 
-TAB_OF = {"regression": 0, "compare": 1, "classification": 2, "descent": 3}
+TAB_OF = {"regression": 0, "compare": 1, "classification": 2, "descent": 3, "network": 4}
 
 
 
@@ -27,7 +27,11 @@ def test_each_lesson_step_applies_its_setup(qtbot, window, index):
     window.lessons.show_step(index)
     setup = step.setup
     assert window.tabs.currentIndex() == TAB_OF[setup["tab"]]
-    state = window.cls_store.value if setup["tab"] == "classification" else window.reg_store.value
+    state = {"classification": window.cls_store, "network": window.net_store}.get(
+        setup["tab"], window.reg_store).value
+    if "hidden" in setup:
+        assert state.hidden == tuple(setup["hidden"]) and state.activation == setup["activation"]
+        assert state.theta == tuple(state.predictor().initial_params(state.seed)), "fresh weights"
     if "preset" in setup:
         assert state.data == make_preset(setup["preset"])
     if "loss" in setup:
@@ -241,3 +245,18 @@ def test_message_boxes_do_not_pile_up(qtbot, window, tmp_path):
         qtbot.wait(5)
     qtbot.wait(50)
     assert len(QApplication.allWidgets()) - before < 10
+
+
+def test_the_backpropagation_step_follows_the_point_clicked_in_the_network_tab(qtbot, window):
+    index = next(i for i, s in enumerate(load_lesson().steps) if s.formula == "backprop")
+    window.lessons.show_step(index)
+    assert window.current_tab_name() == "network" and window.net_store.value.view == "backward"
+    assert "Click a point" in window.lessons.formula.text()
+    window.net_marks.select(5)
+    qtbot.wait(20)
+    text = window.lessons.formula.text()
+    res = window.network.results()
+    assert res.selected is not None and res.selected.row == 5
+    assert "point&nbsp;5:" in text and f"{res.selected.loss:.4g}" in text
+    window.net_marks.select(None)
+    assert "Click a point" in window.lessons.formula.text()

@@ -32,7 +32,7 @@ from lossdesk.qt.views.panel import HeaderLabel, ReadoutLabel
 SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 THEMES = ("light", "dark")
 SCALES = (1.0, 1.5)
-TABS = ("regression", "compare", "classification", "descent")
+TABS = ("regression", "compare", "classification", "descent", "network")
 #: pixels of slack when comparing a text's width with its widget's
 SLACK = 2
 

@@ -208,6 +208,79 @@ def formula_notation(window) -> str:
             + line("residual = y − ŷ: actual value minus prediction", muted=True))
 
 
+# ---------------------------------------------------------------- the network tab
+#: each loss's short name in the network formulas (the regression ones come from TERMS)
+NETWORK_NAMES = {"bce": "BCE", "cce": "CCE", "hinge": "Hinge"}
+
+
+def _network(window):
+    return window.network.results()
+
+
+def _network_name(loss: str) -> str:
+    return TERMS[loss][0] if loss in TERMS else NETWORK_NAMES.get(loss, loss.upper())
+
+
+def formula_network_cost(window) -> str:
+    """C = (1/n) Σ L(yᵢ, f(xᵢ; θ)) over the training points, and the held-out cost beside it."""
+    res = _network(window)
+    if res.points is None:
+        return line(escape(res.label_problem or "The network has nothing to score yet."), muted=True)
+    pts, name = res.points, _network_name(res.loss)
+    shape = "–".join(str(k) for k in res.net.sizes)
+    text = (line(f"a {shape} network:", f"{res.n_params}{NB}weights{NB}and{NB}biases", muted=True)
+            + line(f"{name} =", ONE_OVER_N, "Σ", f"L(y<sub>i</sub>,{NB}f(x<sub>i</sub>;{NB}θ))")
+            + equals(f"{num(pts.total)}{NB}÷{NB}{pts.n_train}")
+            + result(pts.cost))
+    if pts.n_test:
+        text += gap() + line(f"held out ({pts.n_test}{NB}points):", f"<b>{num(pts.test_cost)}</b>", muted=True)
+    return text
+
+
+def formula_backprop(window) -> str:
+    """One point's error at the output, δ_L = dL/dz_L, and the rule that carries it back."""
+    res = _network(window)
+    rule = (line("δ<sub>l−1</sub> =", f"(δ<sub>l</sub>{NB}W<sub>l</sub>)", f"⊙{NB}φ′(z<sub>l−1</sub>)")
+            + line("dC/dW<sub>l</sub> =", ONE_OVER_N, "Σ", f"δ<sub>l</sub>ᵀ{NB}a<sub>l−1</sub>"))
+    sel = res.selected
+    if sel is None:
+        return (line("Click a point to follow its error back.", muted=True)
+                + line("the cost it is part of, C =", f"<b>{num(res.cost)}</b>") + gap() + rule)
+    delta_out = np.asarray(sel.deltas[-1], dtype=float).ravel()
+    shown = ", ".join(num(v, 3) for v in delta_out[:3]) + (", …" if delta_out.size > 3 else "")
+    return (line(f"point{NB}{sel.row}:", f"target{NB}{escape(sel.target)},", f"output{NB}{escape(sel.output)}",
+                 muted=True)
+            + line(f"loss L<sub>{sel.row}</sub> =", f"<b>{num(sel.loss)}</b>")
+            + line("output error δ<sub>L</sub> =", "dL/dz<sub>L</sub>")
+            + equals(f"<b>{shown}</b>")
+            + gap() + rule
+            + line(f"this point's share of the gradient: <b>{num(100 * sel.share, 3)}{NB}%</b>", muted=True))
+
+
+def formula_landscape(window) -> str:
+    """The slice's formula: C(θ + α·d₁ + β·d₂), two of the network's directions."""
+    res = _network(window)
+    return (line("slice:", f"C(θ{NB}+{NB}α·d<sub>1</sub>{NB}+{NB}β·d<sub>2</sub>)")
+            + line(f"θ has <b>{res.n_params}</b> numbers:", f"the slice shows 2 of its {res.n_params} directions",
+                   muted=True)
+            + line("cost at the ball, C(θ) =", f"<b>{num(res.cost)}</b>"))
+
+
+def formula_layer_gradients(window) -> str:
+    """‖dC/dW_l‖ for each layer now, first layer to last."""
+    res = _network(window)
+    grads = res.gradients
+    if grads is None or not len(grads.norms):
+        return line("Press Play to see each layer's gradient.", muted=True)
+    now = np.asarray(grads.norms[-1], dtype=float)
+    text = line("gradient size ‖dC/dW<sub>l</sub>‖ per layer:", muted=True)
+    for name, value in zip(grads.names, now):
+        text += line(f"{escape(name)}:", f"<b>{num(float(value), 3)}</b>", indent=True)
+    if now.size > 1 and now[-1] > 0:
+        text += line(f"first ÷ last = <b>{num(float(now[0] / now[-1]), 3)}</b>", muted=True)
+    return text
+
+
 FORMULAS: dict[str, Callable[[Any], str]] = {
     "point_loss": formula_point_loss,
     "regression_cost": formula_regression_cost,
@@ -217,7 +290,11 @@ FORMULAS: dict[str, Callable[[Any], str]] = {
     "bce": formula_bce,
     "cce": formula_cce,
     "notation": formula_notation,
+    "network_cost": formula_network_cost,
+    "backprop": formula_backprop,
+    "landscape": formula_landscape,
+    "layer_gradients": formula_layer_gradients,
 }
 
 #: the formulas whose numbers follow the selected point
-SELECTION_FORMULAS = frozenset({"point_loss"})
+SELECTION_FORMULAS = frozenset({"point_loss", "backprop"})

@@ -113,9 +113,10 @@ class LessonPanel(QDockWidget):
         self.setMaximumWidth(self.MAX_WIDTH)  # leaves the tabs their room on a 1366-pixel screen
         self.back.clicked.connect(lambda: self.show_step(self.step_index - 1))
         self.next.clicked.connect(lambda: self.show_step(self.step_index + 1))
-        for store in (window.reg_store, window.cls_store, window.lab_store):
+        for store in (window.reg_store, window.cls_store, window.lab_store, window.net_store):
             store.changed.connect(self._settings_changed)
-        window.reg_marks.changed.connect(self._marks_changed)
+        for marks in (window.reg_marks, window.net_marks):
+            marks.changed.connect(self._marks_changed)
         theme.follow(self._restyle)
 
     def _restyle(self, _look: theme.Look) -> None:
