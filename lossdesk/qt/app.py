@@ -80,6 +80,7 @@ def run(options: LaunchOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lossdesk")
     app.setOrganizationName("lossdesk")
+    app.setDesktopFileName("lossdesk")  # Wayland and the task bar match the window to lossdesk.desktop
     configure_pyqtgraph()
     try:
         # --export-gif runs its --steps itself, frame by frame.
