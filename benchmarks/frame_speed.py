@@ -951,6 +951,9 @@ def parse_args(argv: list[str] | None):
                              f"appended to sys.path (default {DEFAULT_MPL_PATH}); an installed one works too")
     parser.add_argument("--skip", default="", metavar="LIST",
                         help=f"sections to leave out, comma-separated: {', '.join(SECTIONS)}")
+    parser.add_argument("--only", default="", metavar="LIST",
+                        help=f"run just these sections, comma-separated ({', '.join(SECTIONS)}), "
+                             "without the explorer's frames: e.g. --only classification")
     parser.add_argument("--stall-sizes", default="1e4,1e5", help="N for the stall probe (default 1e4,1e5)")
     parser.add_argument("--stall-moves", type=int, default=3, help="drag moves per loss in the stall probe")
     parser.add_argument("--stall-give-up", type=float, default=2.0, metavar="S",
@@ -962,6 +965,12 @@ def parse_args(argv: list[str] | None):
     unknown = args.skip - set(SECTIONS)
     if unknown:
         parser.error(f"unknown --skip section(s): {', '.join(sorted(unknown))}")
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if only - set(SECTIONS):
+        parser.error(f"unknown --only section(s): {', '.join(sorted(only - set(SECTIONS)))}")
+    if only:
+        args.skip |= set(SECTIONS) - only
+        args.sizes, args.big = "", False  # the explorer's frames are left out too
     if args.no_matplotlib:
         args.skip |= {"matplotlib", "blit"}
     return args

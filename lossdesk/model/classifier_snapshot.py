@@ -10,6 +10,7 @@ of the points where clipping changed the value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -41,11 +42,11 @@ class ClassifierSnapshot:
     def n(self) -> int:
         return int(self.losses.size)
 
-    @property
+    @cached_property
     def predicted(self) -> np.ndarray:
         return self.probabilities.argmax(axis=1)
 
-    @property
+    @cached_property
     def accuracy(self) -> float:
         return float(np.mean(self.predicted == self.labels))
 
@@ -85,17 +86,16 @@ def classifier_snapshot(
     clipped = 0
     if lossobj.name != "hinge" and binary_labels is not None:
         y = labels.astype(float) if z.ndim == 1 else labels
-        from_p = prob_loss._value(y, prob_input)
-        from_z = logit_loss._value(y, z)
+        # the loss itself is one of the two ways: its values are those, computed once
+        from_p = losses if lossobj is prob_loss else prob_loss._value(y, prob_input)
+        from_z = losses if lossobj is logit_loss else logit_loss._value(y, z)
         cost_p, cost_z = float(from_p.mean()), float(from_z.mean())
         clipped = int(np.count_nonzero((p_true < PROBABILITY_EPS) | (p_true > 1.0 - PROBABILITY_EPS)))
 
     # Histogram: binary -> P(class 1) per true class; K classes -> P(true class) per class.
     shown = probabilities[:, 1] if probabilities.shape[1] == 2 else p_true
     k = max(data.n_classes, probabilities.shape[1])
-    counts = np.zeros((k, PROBABILITY_BINS.size - 1), dtype=int)
-    for c in range(k):
-        counts[c], _ = np.histogram(shown[labels == c], bins=PROBABILITY_BINS)
+    counts = class_histogram(shown, labels, k, PROBABILITY_BINS)
 
     return ClassifierSnapshot(
         theta=np.asarray(theta, dtype=float).copy(),
@@ -113,3 +113,23 @@ def classifier_snapshot(
         histogram_edges=PROBABILITY_BINS,
         histogram_counts=counts,
     )
+
+
+def class_histogram(values: np.ndarray, labels: np.ndarray, k: int, edges: np.ndarray) -> np.ndarray:
+    """Counts (k, bins): row c is ``np.histogram(values[labels == c], bins=edges)[0]``.
+
+    ``edges`` are evenly spaced; bin i holds edges[i] ≤ v < edges[i + 1], the last bin
+    its right edge too, and values outside the edges (or NaN) are in no bin — as
+    ``np.histogram``. One pass: the bin from the spacing, put right against the edges
+    themselves (rounding may land a value one bin off), then one ``bincount`` of
+    (class, bin) for every class at once instead of a mask and a sort per class.
+    """
+    bins = edges.size - 1
+    lo, hi = float(edges[0]), float(edges[-1])
+    inside = (values >= lo) & (values <= hi)
+    if not inside.all():
+        values, labels = values[inside], labels[inside]
+    index = np.minimum(((values - lo) * (bins / (hi - lo))).astype(np.intp), bins - 1)
+    index -= values < edges[index]
+    index += (values >= edges[index + 1]) & (index != bins - 1)
+    return np.bincount(labels * bins + index, minlength=k * bins).reshape(k, bins)

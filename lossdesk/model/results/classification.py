@@ -25,14 +25,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from lossdesk.model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
+from lossdesk.model.classifier_snapshot import (
+    ClassifierSnapshot,
+    class_histogram,
+    classifier_snapshot,
+)
+from lossdesk.model.contours import LinesMemo, SurfaceLines
 from lossdesk.model.dataset import ClassificationData
 from lossdesk.model.descent import DescentRun
-from lossdesk.model.contours import LinesMemo, SurfaceLines
 from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, sigmoid, softmax
 from lossdesk.model.objective import Objective
 from lossdesk.model.predictors import LinearPredictor
@@ -44,8 +49,10 @@ SURFACE_SIZE = 64
 GRID_SIZE = 96
 CURVE_SAMPLES = 300
 CONFIDENCE_SAMPLES = 400
-#: the margins the hinge view spans
+#: the margins the hinge view spans, and the edges of their histogram's bins
 MARGIN_RANGE = (-3.0, 3.0)
+MARGIN_EDGES = np.linspace(*MARGIN_RANGE, 25)
+MARGIN_EDGES.flags.writeable = False
 #: the surface window is ± this, doubled until θ sits well inside it
 SMALLEST_HALF_WIDTH = 4.0
 INSIDE = 0.9
@@ -226,9 +233,12 @@ def same_values(a: Any, b: Any) -> bool:
 
 # ============================================================== the cache
 class ClassificationCache:
-    """Memoises the objective and the last cost surface (the slow part), nothing else.
+    """Memoises what does not depend on θ, and the last cost surface, nothing else.
 
-    Keys hold the data set itself, so an ``id`` in a key is never reused while cached.
+    The objective and the data view's region depend on the data (and the loss); the
+    surface over (θ_i, θ_j) on the objective, the window and the other parameters, not on
+    θ_i and θ_j themselves. Keys hold the data set itself, so an ``id`` in a key is never
+    reused while cached.
     """
 
     def __init__(self) -> None:
@@ -237,7 +247,18 @@ class ClassificationCache:
         self._surface_key: tuple | None = None
         self._surface: np.ndarray | None = None
         self._data: Any = None
+        self._region_key: tuple | None = None
+        self._region: tuple | None = None
+        self._region_data: Any = None
         self.lines = LinesMemo()
+
+    def region(self, data: ClassificationData, scores: bool) -> tuple[tuple[float, float], tuple[float, float]]:
+        """``data_region(data, scores)``, computed once per data set."""
+        key = (id(data), bool(scores))
+        if key != self._region_key or self._region is None:
+            self._region = data_region(data, scores)
+            self._region_key, self._region_data = key, data  # the data kept: its id is not reused
+        return self._region
 
     def objective(self, data: ClassificationData, loss: str, params: dict[str, float],
                   predictor: LinearPredictor) -> Objective:
@@ -282,7 +303,7 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
     predictor = settings.predictor()
     theta = np.asarray(settings.theta, dtype=float)
     names = tuple(predictor.param_names)
-    region = data_region(data, shows_scores(settings.loss))
+    region = cache.region(data, shows_scores(settings.loss))
     problem = settings.label_problem()
     if problem is not None:
         return ClassificationResults(data, settings.loss, theta, names, region, problem,
@@ -387,9 +408,7 @@ def decision_map(data: ClassificationData, predictor: LinearPredictor, theta: np
         s = predictor.raw(theta, xs[:, None]) if scores else empty
         return DecisionMap(1, xr, yr, xs, probabilities_of(predictor, theta, xs[:, None]),
                            np.zeros((0, 0, 0)), empty, empty, kind, s)
-    gx, gy = np.linspace(*xr, grid_size), np.linspace(*yr, grid_size)
-    xx, yy = np.meshgrid(gx, gy, indexing="ij")
-    flat = np.column_stack([xx.ravel(), yy.ravel()])
+    flat = grid_points((float(xr[0]), float(xr[1])), (float(yr[0]), float(yr[1])), grid_size)
     grid = probabilities_of(predictor, theta, flat)
     grid = grid.reshape(grid_size, grid_size, -1)
     bx, by = boundary_line(theta, xr, yr) if predictor.n_outputs == 1 else (empty, empty)
@@ -404,6 +423,17 @@ def decision_map(data: ClassificationData, predictor: LinearPredictor, theta: np
     return DecisionMap(2, xr, yr, np.zeros(0), np.zeros((0, 0)), grid, bx, by, kind, s, tuple(lines))
 
 
+@lru_cache(maxsize=8)
+def grid_points(x_range: tuple[float, float], y_range: tuple[float, float], size: int) -> np.ndarray:
+    """The (size², 2) cell centres of the probability map, row i·size + j at
+    (linspace(x_range)[i], linspace(y_range)[j]); the same for every θ, so made once (read-only)."""
+    gx, gy = np.linspace(*x_range, size), np.linspace(*y_range, size)
+    xx, yy = np.meshgrid(gx, gy, indexing="ij")
+    flat = np.column_stack([xx.ravel(), yy.ravel()])
+    flat.flags.writeable = False
+    return flat
+
+
 def boundary_line(theta: np.ndarray, xr: tuple[float, float], yr: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
     """Where w₁x₁ + w₂x₂ + b = 0 (p = ½) crosses the region, as two end points (empty: nowhere)."""
     w1, w2, b = (float(v) for v in theta[:3])
@@ -416,16 +446,24 @@ def boundary_line(theta: np.ndarray, xr: tuple[float, float], yr: tuple[float, f
     return np.zeros(0), np.zeros(0)
 
 
+@lru_cache(maxsize=4)
 def log_loss_curve(samples: int = CONFIDENCE_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
-    """−log p over p in [10⁻⁷, 1], dense near 0 where it climbs."""
+    """−log p over p in [10⁻⁷, 1], dense near 0 where it climbs (made once, read-only)."""
     p = np.linspace(PROBABILITY_EPS, 1.0, samples) ** 3
     p = np.unique(np.concatenate([p, np.linspace(0.01, 1.0, 100)]))
-    return p, -np.log(p)
+    return _read_only(p), _read_only(-np.log(p))
 
 
+@lru_cache(maxsize=4)
 def hinge_curve(samples: int = CONFIDENCE_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """max(0, 1 − m) over ``MARGIN_RANGE`` (made once, read-only)."""
     m = np.linspace(*MARGIN_RANGE, samples)
-    return m, np.maximum(0.0, 1.0 - m)
+    return _read_only(m), _read_only(np.maximum(0.0, 1.0 - m))
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def confidence_curve(loss: str, snap: ClassifierSnapshot) -> ConfidenceCurve:
@@ -439,12 +477,9 @@ def confidence_curve(loss: str, snap: ClassifierSnapshot) -> ConfidenceCurve:
 def spread_of(loss: str, snap: ClassifierSnapshot) -> Spread:
     """The histogram the tab shows: probabilities for cross-entropy, margins for hinge."""
     if shows_scores(loss) and snap.probabilities.shape[1] == 2:
-        edges = np.linspace(*MARGIN_RANGE, 25)
+        edges = MARGIN_EDGES
         margins = np.clip(snap.margins, MARGIN_RANGE[0], MARGIN_RANGE[1])
-        k = snap.histogram_counts.shape[0]
-        counts = np.zeros((k, edges.size - 1), dtype=int)
-        for c in range(k):
-            counts[c], _ = np.histogram(margins[snap.labels == c], bins=edges)
+        counts = class_histogram(margins, snap.labels, snap.histogram_counts.shape[0], edges)
         return Spread("margin", edges, counts, MARGIN_RANGE, (0.0, 1.0))
     binary = snap.probabilities.shape[1] == 2
     return Spread("p1" if binary else "p_true", snap.histogram_edges, snap.histogram_counts, (0.0, 1.0),

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSplitter,
+    QStyle,
+    QStyleOptionTabWidgetFrame,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,6 +41,7 @@ from lossdesk.model.results.classification import (
 from lossdesk.model.results.regression import GRADIENT_TOL
 from lossdesk.model.results.runs import advance_run, run_news
 from lossdesk.model.snapshot import SurfaceWindow
+from lossdesk.qt import theme
 from lossdesk.qt.controls.binding import (
     show_choice,
     show_enabled,
@@ -50,7 +53,6 @@ from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.descent_panel import DescentPanel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
-from lossdesk.qt import theme
 from lossdesk.qt.formula import classification_cost_html
 from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
 from lossdesk.qt.tabs.layout import lay_out_tab
@@ -59,7 +61,7 @@ from lossdesk.qt.views.class_data import ClassDataView
 from lossdesk.qt.views.class_probabilities import ClassProbabilitiesView
 from lossdesk.qt.views.loss_curve import LossCurveView
 from lossdesk.qt.views.loss_surface import LossSurfaceView
-from lossdesk.qt.views.panel import ViewPanel
+from lossdesk.qt.views.panel import FormulaLabel, ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.probability_histogram import ProbabilityHistogramView
 from lossdesk.qt.views.true_class_loss import TrueClassLossView
@@ -76,6 +78,7 @@ LOSS_CHOICES = {
     "bce": "Binary cross-entropy",
     "bce_logits": "Binary, from scores",
     "hinge": "Hinge loss",
+    "brier": "Squared error on p",
     "cce": "Categorical cross-entropy",
     "cce_logits": "Categorical, from scores",
 }
@@ -105,6 +108,8 @@ TITLES = {
 BOTH_WAYS_TIP = ("Libraries compute cross-entropy in one of two ways: from the probabilities, clipped to "
                  "[10⁻⁷, 1 − 10⁻⁷] so that log 0 never happens, or straight from the logits (the raw "
                  "scores before the sigmoid or softmax), which needs no clipping and stays exact.")
+#: changes that move the model alone: the controls show nothing of them
+MODEL_ONLY = frozenset({"theta", "run"})
 #: settings whose change makes a descent run in progress meaningless
 RUN_INPUTS = frozenset({"source", "loss", "loss_params", "optimizer"})
 
@@ -129,8 +134,24 @@ class SideTabs(QTabWidget):
         if page is None or not page.hasHeightForWidth():
             return height
         chrome = height - page.minimumSizeHint().height()  # the tab bar and the frame
-        frame = self.width() - page.width() if page.width() > 0 else 8
-        return max(height, page.heightForWidth(width - frame) + chrome)
+        return max(height, page.heightForWidth(width - self._frame_width()) + chrome)
+
+    def _frame_width(self) -> int:
+        """The width of the frame around a page, from the style: never from the page's width
+        now, which lags while a scroll bar comes and goes (and the two then chase each other)."""
+        option = QStyleOptionTabWidgetFrame()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(QStyle.SubElement.SE_TabWidgetTabContents, option, self)
+        return max(0, option.rect.width() - contents.width())
+
+
+class ColumnText(FormulaLabel):
+    """Live numbers in the side column: a ``FormulaLabel`` (new numbers repaint it alone) as
+    narrow as a word-wrapped label may be, since the column sets the width and the text wraps."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
 
 
 class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
@@ -153,6 +174,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.loss_view = PerExampleLossView()
         self.hist_view = ProbabilityHistogramView()
         self.surface_view = LossSurfaceView()
+        self.surface_view.optimum.setVisible(False)  # no exact optimum here (and an empty item costs a paint)
         self.truth_view = TrueClassLossView()
         self.curve_view = LossCurveView()
         self.point_view = ClassProbabilitiesView()
@@ -173,9 +195,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.truth_panel = ViewPanel(TITLES["truth"][0][0], self.truth_view.widget, TITLES["truth"][0][1])
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget, "The cost after each descent step")
 
-        self.formula = QLabel()
-        self.formula.setWordWrap(True)
-        self.formula.setTextFormat(Qt.TextFormat.RichText)
+        # The three texts with live numbers draw their rich text themselves: new numbers
+        # repaint the label alone, never re-lay out and repaint the whole window.
+        self.formula = FormulaLabel()
         theme.styled(self.formula, theme.formula_style)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
@@ -219,8 +241,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         form.addRow("Surface x", self.param_i)
         form.addRow("Surface y", self.param_j)
-        self.both_ways = QLabel()
-        self.both_ways.setWordWrap(True)
+        self.both_ways = ColumnText()
         self.both_ways.setToolTip(BOTH_WAYS_TIP)
         form.addRow(self.both_ways)
         clay.addWidget(loss_box)
@@ -231,8 +252,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         clay.addWidget(self.descent)
         point_box = QGroupBox("Selected point")
         play = QVBoxLayout(point_box)
-        self.point_text = QLabel(NO_POINT_TEXT)
-        self.point_text.setWordWrap(True)
+        self.point_text = ColumnText(NO_POINT_TEXT)
         play.addWidget(self.point_text)
         self.point_view.widget.setMaximumHeight(260)  # a few bars: more height shows nothing more
         play.addWidget(self.point_view.widget)
@@ -484,7 +504,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         res = self.results()
         if changed != {"marks"}:
             self._show_data(res)
-            self._show_controls()
+            if not changed <= MODEL_ONLY:
+                self._show_controls()
             self._show_model(res)
         self._show_marks(res)
 
@@ -565,27 +586,13 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             if self._shown.get("surface") is not surface.z or self._shown.get("window") != surface.window:
                 self.surface_view.set_axis_labels(*surface.titles)
                 self.surface_view.show_surface(surface.window, surface.z, surface.lines)
-                self.surface_view.optimum.setData([], [])
                 self._shown["surface"], self._shown["window"] = surface.z, surface.window
             self.surface_view.show_current(*surface.current)
         path = res.path
         self.surface_view.show_path(path.points)
         self.curve_view.show(path.costs, None)
-        self._frame_costs(path.costs)
         show_text(self.curve_panel.readout, "" if path.status is None else f"step {path.steps}   cost {path.costs[-1]:.4g}")
         self.descent.show_run_text(path.message)
-
-    def _frame_costs(self, costs: np.ndarray) -> None:
-        """A flat cost (one point, or a run that stalls) gets a few percent of room, never a
-        span of 10⁻¹² labelled with thirteen digits."""
-        if costs.size == 0 or not np.all(np.isfinite(costs)):
-            return
-        low, high = float(costs.min()), float(costs.max())
-        pad = max(0.05 * max(abs(low), abs(high)), 1e-3)
-        if high - low < 2 * pad:
-            mid = 0.5 * (low + high)
-            low, high = mid - pad, mid + pad
-        theme.stable_range(self.curve_view.plot, y=(max(0.0, low) if low >= 0 else low, high), margin=0.05)
 
     def _show_numbers(self, res: ClassificationResults) -> None:
         snap = res.snapshot

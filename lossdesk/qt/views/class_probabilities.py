@@ -12,6 +12,9 @@ import pyqtgraph as pg
 from lossdesk.qt import theme
 from lossdesk.qt.views.class_data import class_colour
 
+#: the y range of probability bars: 0 to 1 with a little room
+PROBABILITY_RANGE = [-0.02, 1.02]
+
 
 class ClassProbabilitiesView:
     def __init__(self, y_label: str = "probability") -> None:
@@ -26,9 +29,10 @@ class ClassProbabilitiesView:
         self.zero = pg.InfiniteLine(0, angle=0, pen=theme.pen(theme.GREY, 1))
         self.zero.setVisible(False)
         self.plot.addItem(self.zero)
-        self.plot.setYRange(0, 1.0, padding=0.02)
+        self.plot.setYRange(*PROBABILITY_RANGE, padding=0)
         self.heights = np.zeros(0)
         self.scores = False
+        self._k = -1  # the number of classes the bars were styled for
         theme.follow(self.restyle)
 
     def restyle(self, look: theme.Look) -> None:
@@ -36,11 +40,23 @@ class ClassProbabilitiesView:
         self.zero.setPen(theme.pen(look.muted, 1))
 
     def show(self, values: np.ndarray, true_class: int | None, scores: bool = False) -> None:
-        """Bars of ``values``: probabilities, or (``scores``) each class's score."""
+        """Bars of ``values``: probabilities, or (``scores``) each class's score.
+
+        The classes' brushes, ticks and x range are set only when the number of classes
+        changes (new ticks redraw the axis); the heights every time.
+        """
         k = values.size
         self.heights = np.asarray(values, dtype=float)
-        self.bars.setOpts(x=np.arange(k), height=self.heights, width=0.7,
-                          brushes=[pg.mkBrush(class_colour(c)) for c in range(k)])
+        if k != self._k:
+            self._k = k
+            self.bars.setOpts(x=np.arange(k), height=self.heights, width=0.7,
+                              brushes=[pg.mkBrush(class_colour(c)) for c in range(k)])
+            self.plot.getAxis("bottom").setTicks([[(c, str(c)) for c in range(k)]])
+        else:
+            self.bars.setOpts(height=self.heights)
+        x_range, y_range = self.plot.viewRange()
+        if x_range != [-0.6, k - 0.4]:  # a zoom (or another number of classes) is undone
+            self.plot.setXRange(-0.6, k - 0.4, padding=0)
         if true_class is None:
             self.truth.setVisible(False)
         else:
@@ -50,11 +66,8 @@ class ClassProbabilitiesView:
             self.scores = scores
             self.plot.setLabel("left", "score" if scores else self.y_label)
             self.zero.setVisible(scores)
+        if not scores and y_range != PROBABILITY_RANGE:
+            self.plot.setYRange(*PROBABILITY_RANGE, padding=0)
         if scores:
             top = max(1.0, float(np.abs(self.heights).max()) if k else 1.0)
             theme.stable_range(self.plot, y=(-top, top), margin=0.05)
-        else:
-            self.plot.setYRange(0, 1.0, padding=0.02)
-        self.plot.setXRange(-0.6, k - 0.4, padding=0)
-        ticks = [[(c, str(c)) for c in range(k)]]
-        self.plot.getAxis("bottom").setTicks(ticks)

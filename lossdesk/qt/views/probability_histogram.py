@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from lossdesk.model.results.classification import Spread
 from lossdesk.qt import theme
 from lossdesk.qt.views.class_data import class_colour
+from lossdesk.qt.views.true_class_loss import no_auto_range
 
 X_LABELS = {
     "p1": "probability of class 1",
@@ -33,11 +34,15 @@ class ProbabilityHistogramView:
     def __init__(self) -> None:
         self.widget = theme.plot_widget(X_LABELS["p1"], "points")
         self.plot = self.widget.getPlotItem()
+        no_auto_range(self.plot)
         self.curves: list[pg.PlotCurveItem] = []
         self.marks: list[pg.InfiniteLine] = []
         self.legend = theme.add_legend(self.plot, offset=(-LEGEND_OFFSET, LEGEND_OFFSET))
         self.legend.setZValue(20)
         self._legend_k = 0
+        # by plot size: the legend's size and its number of columns there
+        self._legend_sizes: dict[tuple[float, float], tuple[tuple[float, float], int]] = {}
+        self._anchored: str | None = None  # the corner the legend was anchored to
         self.kind = ""
         self.spread: Spread | None = None
         self.corner = "right"
@@ -47,6 +52,8 @@ class ProbabilityHistogramView:
     def restyle(self, look: theme.Look) -> None:
         for line in self.marks:
             line.setPen(theme.pen(look.muted, 1.2, Qt.PenStyle.DashLine))
+        self._legend_sizes.clear()  # another text size: another legend size
+        self._anchored = None
         self._place_legend()
 
     def show(self, spread: Spread) -> None:
@@ -71,6 +78,8 @@ class ProbabilityHistogramView:
                 self.legend.addItem(self.curves[c], f"class {c}")
             theme.style_legend(self.legend, theme.look())
             self._legend_k = k
+            self._legend_sizes.clear()
+            self._anchored = None
         for c, curve in enumerate(self.curves):
             curve.setVisible(c < k)
             if c < k:
@@ -89,7 +98,22 @@ class ProbabilityHistogramView:
                 line.setValue(marks[i])
 
     def _legend_size(self, width: float, height: float) -> tuple[float, float]:
-        """The legend's size in pixels, in as few columns as fit the plot (many classes: a grid)."""
+        """The legend's size in pixels, in as few columns as fit the plot (many classes: a grid).
+
+        Measured once per plot size (and per legend and text size): measuring lays the
+        legend out again, which would cost every frame though nothing in it changed.
+        """
+        known = self._legend_sizes.get((width, height))
+        if known is not None:
+            size, columns = known
+            if self.legend.columnCount != columns:
+                self.legend.setColumnCount(columns)
+            return size
+        size = self._measure_legend(width, height)
+        self._legend_sizes[(width, height)] = (size, self.legend.columnCount)
+        return size
+
+    def _measure_legend(self, width: float, height: float) -> tuple[float, float]:
         k = max(1, len(self.legend.items))
         size = (0.0, 0.0)
         for columns in range(1, k + 1):
@@ -132,10 +156,13 @@ class ProbabilityHistogramView:
         corner = min(under, key=lambda c: (under[c], c != self.corner))
         if corner != self.corner:
             self.corner = corner
-        if corner == "left":
+        if corner == self._anchored:
+            pass  # anchored there already: anchoring again would move nothing but cost a layout
+        elif corner == "left":
             self.legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(LEGEND_OFFSET, LEGEND_OFFSET))
         else:
             self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-LEGEND_OFFSET, LEGEND_OFFSET))
+        self._anchored = corner
         # the bars under the legend reach at most (1 − legend share of the height) of the range
         free = 1.0 - (lh + 2) / height
         needed = under[corner] / free * 1.06 if under[corner] else 0.0
