@@ -385,6 +385,21 @@ def test_items_with_nothing_to_draw_are_hidden(qtbot, data_view):
     assert curve.head.isVisible()
 
 
+def test_the_cost_before_any_step_moves_without_moving_its_axis(qtbot):
+    curve = LossCurveView()
+    qtbot.addWidget(curve.widget)
+    curve.widget.resize(300, 200)
+    curve.widget.show()
+    curve.show(np.array([10.0]), None)
+    first = curve.plot.viewRange()[1]
+    for cost in (10.4, 9.7, 10.6, 9.5):  # a drag moves the one cost a few percent each frame
+        curve.show(np.array([cost]), None)
+        assert curve.plot.viewRange()[1] == first, cost
+    curve.show(np.array([10.0, 5.0, 2.0]), None)  # a run: the axis follows the curve
+    low, high = curve.plot.viewRange()[1]
+    assert low <= 2.0 and high >= 10.0 and curve.plot.viewRange()[1] != first
+
+
 def test_empty_segment_bands_are_hidden(qtbot, window):
     explorer = window.explorer
     explorer.load_data(RegressionData(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.0])), "line")

@@ -9,13 +9,13 @@ from lossdesk.qt import theme
 from lossdesk.qt.views.data_fit import move_positions
 
 
-def readable_span(low: float, high: float) -> tuple[float, float]:
-    """``(low, high)`` widened to at least a few percent of the values.
+def readable_span(low: float, high: float, share: float = 0.05) -> tuple[float, float]:
+    """``(low, high)`` widened to at least ``share`` of the values (a few percent).
 
     A cost that barely moves (a flat curve, a run that starts at the minimum) would
     otherwise get a span of 1e-12 and tick labels with thirteen digits.
     """
-    least = max(0.05 * max(abs(low), abs(high)), 1e-3)
+    least = max(share * max(abs(low), abs(high)), 1e-3)
     if high - low >= least:
         return low, high
     middle = 0.5 * (low + high)
@@ -68,8 +68,13 @@ class LossCurveView:
             top = max([float(finite.max()), *known])
             low = min([float(finite.min()), *known])
             last = max(10, steps[-1])
+            # Before any step the one point moves with every drag: ±20 % of its value of room
+            # (just under twice what it needs, so it never counts as shrunk) keeps the axis,
+            # and its tick labels that repaint on every move, still for moves of a few percent.
+            alone = finite.size == 1
+            span = readable_span(low, top, 0.2 if alone else 0.05)
             # a little room left of step 0, so the first point shows whole
-            theme.stable_range(self.plot, x=(-0.03 * last, last), y=readable_span(low, top), margin=0.05)
+            theme.stable_range(self.plot, x=(-0.03 * last, last), y=span, margin=0.4 if alone else 0.05)
         elif self.head.isVisible():
             self.head.setData([], [])
             self.head.setVisible(False)  # an empty scatter item still costs a paint
