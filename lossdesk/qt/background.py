@@ -37,7 +37,7 @@ class _Job(QRunnable):
             value, error = None, traceback.format_exc(limit=4)
         try:
             self.relay.done.emit(self.ticket, value, error)
-        except RuntimeError:  # the receiver is gone (the window closed while this ran)
+        except Exception:  # the receiver is gone (the window closed while this ran): nobody waits
             pass
 
 

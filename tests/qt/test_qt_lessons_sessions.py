@@ -260,3 +260,14 @@ def test_the_backpropagation_step_follows_the_point_clicked_in_the_network_tab(q
     assert "point&nbsp;5:" in text and f"{res.selected.loss:.4g}" in text
     window.net_marks.select(None)
     assert "Click a point" in window.lessons.formula.text()
+
+
+def test_the_network_cost_formula_adds_the_penalty_when_there_is_one(qtbot, window):
+    index = next(i for i, s in enumerate(load_lesson().steps) if s.formula == "network_cost")
+    window.lessons.show_step(index)
+    assert "λ·P(W)" not in window.lessons.formula.text()
+    window.net_store.update(penalty="l2", strength=0.05)
+    pts = window.network.results().points
+    text = window.lessons.formula.text()
+    assert pts.penalty > 0 and "λ·P(W)" in text
+    assert f"{pts.penalty:.4g}" in text and f"{pts.cost:.4g}" in text

@@ -229,9 +229,15 @@ def formula_network_cost(window) -> str:
     pts, name = res.points, _network_name(res.loss)
     shape = "–".join(str(k) for k in res.net.sizes)
     text = (line(f"a {shape} network:", f"{res.n_params}{NB}weights{NB}and{NB}biases", muted=True)
-            + line(f"{name} =", ONE_OVER_N, "Σ", f"L(y<sub>i</sub>,{NB}f(x<sub>i</sub>;{NB}θ))")
-            + equals(f"{num(pts.total)}{NB}÷{NB}{pts.n_train}")
-            + result(pts.cost))
+            + line(f"{name} =", ONE_OVER_N, "Σ", f"L(y<sub>i</sub>,{NB}f(x<sub>i</sub>;{NB}θ))",
+                   *([f"+{NB}λ·P(W)"] if pts.penalty else [])))
+    if pts.penalty:
+        text += (equals(f"{num(pts.total)}{NB}÷{NB}{pts.n_train}", f"+{NB}{num(pts.penalty)}")
+                 + equals(f"{num(pts.data_cost)}{NB}+{NB}{num(pts.penalty)}")
+                 + line("(the mean loss, then the penalty on the weights)", muted=True, indent=True))
+    else:
+        text += equals(f"{num(pts.total)}{NB}÷{NB}{pts.n_train}")
+    text += result(pts.cost)
     if pts.n_test:
         text += gap() + line(f"held out ({pts.n_test}{NB}points):", f"<b>{num(pts.test_cost)}</b>", muted=True)
     return text
