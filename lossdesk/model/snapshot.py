@@ -5,12 +5,13 @@ residuals y − ŷ, every point's loss and its pull dL/dŷ, the cost (mean and s
 cost's gradient in (w, b), and a histogram of the residuals. The views only draw these.
 
 ``SurfaceCache`` keeps the last loss surface and best line so that moving (w, b) does not
-recompute them; a new data set, loss, parameter or window does.
+recompute them; a new data set, loss, parameter, penalty (for the best line) or window does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -119,10 +120,28 @@ class SurfaceCache:
             self._surface_key = key
         return self._surface
 
-    def best_line(self, data: RegressionData, loss: str, params: dict[str, float]) -> tuple[float, float]:
-        key = (self._data_key(data), loss, tuple(sorted(params.items())))
+    def best_line(self, data: RegressionData, loss: str, params: dict[str, float],
+                  penalty: dict[str, Any] | None = None) -> tuple[float, float]:
+        """The best line for the loss, under ``penalty`` (``best_line``'s penalty arguments) if given."""
+        key = (self._data_key(data), loss, tuple(sorted(params.items())), penalty_key(penalty))
         self._best_data = data
         if key != self._best_key or self._best is None:
-            self._best = best_line(data.x, data.y, loss, **params)
+            self._best = best_line(data.x, data.y, loss, **penalty_kwargs(penalty), **params)
             self._best_key = key
         return self._best
+
+
+def penalty_kwargs(penalty: dict[str, Any] | None) -> dict[str, Any]:
+    """``penalty`` (a dict of ``penalty``, ``strength``, ``l1_ratio``) as ``best_line`` takes it;
+    {} when it penalises nothing (None, no kind, or λ = 0 for every kind)."""
+    if not penalty or penalty.get("penalty") is None or not penalty.get("strength"):
+        return {}
+    kind = penalty["penalty"]
+    # r matters to the elastic net alone: L1 and L2 keep one key whatever r is
+    ratio = float(penalty.get("l1_ratio", 0.5)) if kind == "elastic" else 0.5
+    return {"penalty": kind, "strength": float(penalty["strength"]), "l1_ratio": ratio}
+
+
+def penalty_key(penalty: dict[str, Any] | None) -> tuple:
+    """A hashable key for what ``penalty`` does to a best line: () when it does nothing."""
+    return tuple(sorted(penalty_kwargs(penalty).items()))

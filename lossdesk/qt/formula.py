@@ -75,22 +75,37 @@ TERMS = {
                  "sum of pinball losses", "pinball loss of each point"),
 }
 
+#: the penalty term added to the mean loss (issue 15), as the formula bar writes it
+PENALTY_TERMS = {"l2": "λ·½w²", "l1": "λ·|w|", "elastic": "λ·(r|w| + (1 − r)·½w²)"}
+PENALTY_WORDS = {"l2": "an L2 (ridge) penalty", "l1": "an L1 (lasso) penalty", "elastic": "an elastic-net penalty"}
+
 #: the technical names, for tooltips
 TECHNICAL = {"mse": "MSE: mean squared error", "mae": "MAE: mean absolute error", "huber": "Huber loss",
              "logcosh": "log-cosh loss", "quantile": "pinball (quantile) loss"}
 
 
-def cost_formula_tooltip(loss: str, reduction: str = "mean") -> str:
+def cost_formula_tooltip(loss: str, reduction: str = "mean", penalty: str | None = None) -> str:
     """What the formula bar says in words, with the technical terms."""
     how = {"mean": "the cost: the mean of the points' losses",
            "sum": "the sum of the points' losses (reduction “sum”)",
            "none": "one loss per point, not combined (reduction “none”)"}[reduction]
-    return f"The {TECHNICAL.get(loss, loss)} of the current line, with its numbers filled in: {how}.\n{CONVENTION_TIP}"
+    text = f"The {TECHNICAL.get(loss, loss)} of the current line, with its numbers filled in: {how}."
+    if penalty in PENALTY_TERMS:
+        text += (f"\nWith {PENALTY_WORDS[penalty]} the cost is the mean loss plus {PENALTY_TERMS[penalty]}: "
+                 "λ times the penalty of the slope w (the intercept b is never penalised).")
+        if reduction != "mean":
+            text += " The penalty belongs to the cost, so it is added to the mean only."
+    return f"{text}\n{CONVENTION_TIP}"
 
 
 def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnapshot,
-                      reduction: str = "mean") -> str:
-    """E.g. 'MSE = ¹⁄ₙ Σ (yᵢ − ŷᵢ)² = ¹⁄₂₆ × 224.6 = 8.64', plus the current line."""
+                      reduction: str = "mean", penalty: str | None = None, strength: float = 0.0,
+                      l1_ratio: float = 0.5, penalty_value: float = 0.0) -> str:
+    """E.g. 'MSE = ¹⁄ₙ Σ (yᵢ − ŷᵢ)² = ¹⁄₂₆ × 224.6 = 8.64', plus the current line.
+
+    With a ``penalty`` ("l1", "l2", "elastic") the cost gains its term and live number:
+    'MSE + λ·½w² = 8.64 + 0.0123 = 8.65' (the mean loss, then λ·P(w)), and the line's row
+    gives λ (and r). The sum and the separate losses stay the data's own."""
     look = theme.look()
     title, term, note, total_words, each_words = TERMS[loss]
     n = snap.n
@@ -104,6 +119,11 @@ def cost_formula_html(loss: str, params: dict[str, float], snap: RegressionSnaps
         more = ", …" if n > 4 else ""
         body = f"L<sub>i</sub> = {term} → [{shown}{more}]  ({n} values)"
         head = each_words[0].upper() + each_words[1:]
+    elif penalty in PENALTY_TERMS:
+        extra = PENALTY_TERMS[penalty]
+        body = f"{num(snap.cost)} + {num(penalty_value)} = <b>{num(snap.cost + penalty_value)}</b>"
+        head = f"{title} + {extra}"
+        line += f"   ·   λ = {num(strength)}" + (f", r = {num(l1_ratio, 3)}" if penalty == "elastic" else "")
     else:
         body = (f"{FRACTION.format(n='n')} Σ {term} = {FRACTION.format(n=n)} × {num(snap.total)}"
                 f" = <b>{num(snap.cost)}</b>")

@@ -52,8 +52,11 @@ class RegressionSettings:
     penalty: str = "none"  # "none", "l1", "l2" or "elastic": the cost is mean loss + λ·penalty(w)
     strength: float = 0.0  # λ
     l1_ratio: float = 0.5  # r, the elastic net's share of L1
+    show_parts: bool = False  # the surface shows the data cost with the penalty's lines, not the total
 
     def __post_init__(self) -> None:
+        if not isinstance(self.show_parts, bool):
+            raise SettingsError("show_parts must be true or false")
         if not isinstance(self.source, DataSource) or not isinstance(self.source.data, RegressionData):
             raise SettingsError("the regression tabs need x,y points")
         checked = checks.penalty(self.penalty, self.strength, self.l1_ratio)

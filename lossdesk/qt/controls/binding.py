@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
 
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 
@@ -43,6 +43,13 @@ def show_visible(widget: QWidget, visible: bool) -> None:
 def show_enabled(widget: QWidget, enabled: bool) -> None:
     if widget.isEnabled() != enabled:
         widget.setEnabled(enabled)
+
+
+def show_checked(box: QAbstractButton, checked: bool) -> None:
+    """Tick or clear ``box`` without it reporting the change back."""
+    if box.isChecked() != checked:
+        with signals_blocked(box):
+            box.setChecked(checked)
 
 
 def show_choice(combo: QComboBox, data: Any) -> None:

@@ -11,6 +11,14 @@ A slow exact surface or best line (MAE, Huber, quantile and log-cosh at large N)
 out off the GUI thread by the tab's cache (``ExactLater``); a coarse stand-in shows until
 it arrives, the surface panel's readout says so, and during a drag the exact one is only
 asked for when the drag rests.
+
+With a penalty (issue 15) the cost is the mean loss + λ·P(w): the side column's penalty
+box chooses it, the formula bar adds its term and number, the loss panel stands a
+penalty bar on the mean, and the surface shows the total cost (or, switched, the data
+cost with the penalty's level lines) and the regularisation path with the current λ's
+optimum ringed. The path does not depend on λ: it is worked out once per data set, loss
+and penalty kind (at once for MSE, off the GUI thread for the other losses, hidden until
+it arrives).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMenu, QTabWidget, QWidget
 
 from lossdesk.model import DescentRun
 from lossdesk.model import fitting as fitting_model
@@ -32,13 +40,19 @@ from lossdesk.model.results.regression import (
     SURFACE_SIZE,
     RegressionCache,
     RegressionResults,
+    RegularisationPath,
     compute_regression,
+    path_key,
+    path_seconds,
+    penalty_of,
+    regression_path,
     start_run,
 )
-from lossdesk.model.snapshot import SurfaceWindow
-from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
+from lossdesk.model.snapshot import SurfaceWindow, penalty_key, penalty_kwargs
+from lossdesk.qt.controls.binding import show_checked, show_choice, show_number, show_text, write
 from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.outlier import OutlierControls
+from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.controls.regression_panel import ControlPanel
 from lossdesk.qt import theme
 from lossdesk.qt.background import NewestWins
@@ -67,6 +81,7 @@ REST_MS = 150
 SOON_MS = 30
 WAITING_TEXT = "working out the exact surface…"
 COARSE_TEXT = "coarse surface while you drag"
+PATH_WAITING_TEXT = "working out the λ path…"
 
 
 class ExactLater(RegressionCache):
@@ -79,6 +94,9 @@ class ExactLater(RegressionCache):
     asked of a worker (``NewestWins``: a newer request supersedes an older one) at once,
     or, while ``defer`` is set (a gesture in progress), when ``request()`` is called.
     When it arrives ``ready()`` is called and the next call returns it.
+
+    The regularisation path (``path``) goes the same way, without a stand-in: a path of
+    a sample would wander off the star, so there is none until the exact one arrives.
     """
 
     def __init__(self, ready: Callable[[], None], parent: QObject | None = None) -> None:
@@ -87,26 +105,34 @@ class ExactLater(RegressionCache):
         self.defer = False
         self.surfaces = NewestWins(parent)
         self.bests = NewestWins(parent)
+        self.paths = NewestWins(parent)
         self.surfaces.finished.connect(self._surface_arrived)
         self.bests.finished.connect(self._best_arrived)
-        self.surfaces.failed.connect(self._failed)
-        self.bests.failed.connect(self._failed)
+        self.paths.finished.connect(self._path_arrived)
+        for worker in (self.surfaces, self.bests, self.paths):
+            worker.failed.connect(self._failed)
         self.errors: list[str] = []
         self._want_surface: tuple | None = None  # (key, data, loss, params, window)
-        self._want_best: tuple | None = None  # (key, data, loss, params)
+        self._want_best: tuple | None = None  # (key, data, loss, params, penalty)
+        self._want_path: tuple | None = None  # (key, data, loss, params, penalty)
         self._stand_ins: dict[str, tuple] = {}  # kind -> (key, data, value)
 
     @property
     def waiting(self) -> bool:
-        """A stand-in is out: an exact surface or best line is still to come."""
-        return self._want_surface is not None or self._want_best is not None
+        """A stand-in is out: an exact surface, best line or path is still to come."""
+        return self._want_surface is not None or self._want_best is not None or self._want_path is not None
+
+    @property
+    def waiting_path(self) -> bool:
+        """Only the regularisation path is still to come."""
+        return self._want_path is not None and self._want_surface is None and self._want_best is None
 
     @property
     def working(self) -> bool:
         """The worker has been asked for everything waited for (not only for something older)."""
-        ws, wb = self._want_surface, self._want_best
+        ws, wb, wp = self._want_surface, self._want_best, self._want_path
         return self.waiting and (ws is None or self.surfaces.tag == ws[0]) and \
-            (wb is None or self.bests.tag == wb[0])
+            (wb is None or self.bests.tag == wb[0]) and (wp is None or self.paths.tag == wp[0])
 
     def surface(self, data: RegressionData, loss: str, params: dict[str, float],
                 window: SurfaceWindow) -> np.ndarray:
@@ -122,24 +148,39 @@ class ExactLater(RegressionCache):
         return self._stand_in("surface", key[1:], data, rows, lambda: surface_model.coarse_line_surface(
             data.x, data.y, loss, window.w_grid, window.b_grid, **params))
 
-    def best_line(self, data: RegressionData, loss: str, params: dict[str, float]) -> tuple[float, float]:
-        key = (id(data), loss, tuple(sorted(params.items())))
-        if (key == self._best_key and self._best is not None) or \
-                fitting_model.best_line_seconds(loss, data.n) <= SYNC_SECONDS:
+    def best_line(self, data: RegressionData, loss: str, params: dict[str, float],
+                  penalty: dict | None = None) -> tuple[float, float]:
+        key = (id(data), loss, tuple(sorted(params.items())), penalty_key(penalty))
+        if self.best_known(data, loss, params, penalty):
             self._want_best = None
-            return super().best_line(data, loss, params)
-        self._want_best = (key, data, loss, dict(params))
+            return super().best_line(data, loss, params, penalty)
+        self._want_best = (key, data, loss, dict(params), penalty_kwargs(penalty))
         if not self.defer:
             self.request()
         rows = fitting_model.rough_rows(data.n, loss)
-        return self._stand_in("best", key[1:], data, rows,
-                              lambda: fitting_model.rough_best_line(data.x, data.y, loss, **params))
+        return self._stand_in("best", key[1:], data, rows, lambda: fitting_model.rough_best_line(
+            data.x, data.y, loss, **penalty_kwargs(penalty), **params))
 
-    def best_known(self, data: RegressionData, loss: str, params: dict[str, float]) -> bool:
+    def best_known(self, data: RegressionData, loss: str, params: dict[str, float],
+                   penalty: dict | None = None) -> bool:
         """The exact best line for these is known (or quick to work out)."""
-        key = (id(data), loss, tuple(sorted(params.items())))
+        key = (id(data), loss, tuple(sorted(params.items())), penalty_key(penalty))
+        kind = penalty_kwargs(penalty).get("penalty")
         return (key == self._best_key and self._best is not None) or \
-            fitting_model.best_line_seconds(loss, data.n) <= SYNC_SECONDS
+            fitting_model.best_line_seconds(loss, data.n, kind) <= SYNC_SECONDS
+
+    def path(self, data: RegressionData, loss: str, params: dict[str, float],
+             penalty: dict) -> RegularisationPath | None:
+        """The regularisation path, or None while the worker works it out."""
+        key = path_key(data, loss, params, penalty)
+        if (key == self._path_key and self._path is not None) or penalty.get("penalty") is None or \
+                path_seconds(loss, data.n, penalty.get("penalty")) <= SYNC_SECONDS:
+            self._want_path = None
+            return super().path(data, loss, params, penalty)
+        self._want_path = (key, data, loss, dict(params), dict(penalty))
+        if not self.defer:
+            self.request()
+        return None
 
     def request(self) -> None:
         """Ask the worker for whatever exact value is waited for (unless it is already asked).
@@ -149,14 +190,21 @@ class ExactLater(RegressionCache):
         want = self._want_best
         if want is not None:
             if self.bests.tag != want[0]:
-                _key, data, loss, params = want
-                self.bests.submit(want[0], partial(fitting_model.best_line, data.x, data.y, loss, **params))
+                _key, data, loss, params, penalty = want
+                self.bests.submit(want[0], partial(fitting_model.best_line, data.x, data.y, loss,
+                                                   **penalty, **params))
             return
         want = self._want_surface
-        if want is not None and self.surfaces.tag != want[0]:
-            _key, data, loss, params, window = want
-            self.surfaces.submit(want[0], partial(surface_model.line_loss_surface, data.x, data.y, loss,
-                                                  window.w_grid, window.b_grid, **params))
+        if want is not None:
+            if self.surfaces.tag != want[0]:
+                _key, data, loss, params, window = want
+                self.surfaces.submit(want[0], partial(surface_model.line_loss_surface, data.x, data.y, loss,
+                                                      window.w_grid, window.b_grid, **params))
+            return
+        want = self._want_path  # last: the surface matters more than the path on it
+        if want is not None and self.paths.tag != want[0]:
+            _key, data, loss, params, penalty = want
+            self.paths.submit(want[0], partial(regression_path, data, loss, params, penalty))
 
     def _stand_in(self, kind: str, key: tuple, data: RegressionData, rows: np.ndarray, make: Callable):
         """The stand-in of the last call again (the same object, so nothing is redrawn) while
@@ -183,6 +231,14 @@ class ExactLater(RegressionCache):
         self._want_best = None
         self.ready()
 
+    def _path_arrived(self, key: tuple, value: RegularisationPath | None) -> None:
+        want = self._want_path
+        if want is None or want[0] != key:
+            return
+        self._path_key, self._path, self._path_data = key, value, want[1]
+        self._want_path = None
+        self.ready()
+
     def _failed(self, _key: tuple, text: str) -> None:
         self.errors.append(text)
 
@@ -196,7 +252,7 @@ def banner_style(look: theme.Look) -> str:
 #: the side column's width at normal text; it grows with the text up to SIDE_MAX
 SIDE_WIDTH, SIDE_MAX = 290, 315
 #: the settings whose change makes a descent run in progress meaningless
-RUN_INPUTS = frozenset({"source", "loss", "optimizer"})
+RUN_INPUTS = frozenset({"source", "loss", "optimizer", "penalty", "strength", "l1_ratio"})
 
 
 class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
@@ -235,12 +291,16 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
                                     "point's residual, coloured by its loss (bright = large).")
         self.surface_panel = ViewPanel("Loss surface: cost over (w, b)", self.surface_view.widget,
                                        "Dark is low cost. The star is the best line; drag the white "
-                                       "handle to move the line; the orange path is gradient descent.")
+                                       "handle to move the line; the orange path is gradient descent. "
+                                       "With a penalty the pink curve is the regularisation path, the "
+                                       "best line for every λ from 0 to 1000, ringed at the λ chosen.")
         self.hist_panel = ViewPanel("Error distribution", self.hist_view.widget,
                                     "How the residuals r = y − ŷ spread (target minus prediction), "
                                     "with their mean and median")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
                                     "One bar per point; the dashed line is the cost, the mean of the bars. "
+                                    "With a penalty, the green bar right of them is λ·P(w) standing on the "
+                                    "mean, and its top, the dotted line, is the cost. "
                                     "Hover a bar to find its point.")
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget,
                                      "The cost after each descent step")
@@ -253,6 +313,12 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.reduction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.reduction.setMinimumContentsLength(4)
         self.loss_panel.add_header_widget(self.reduction)
+        self.parts_box = QCheckBox("show data cost and penalty")
+        self.parts_box.setToolTip("Draw the data cost (the mean loss alone) with the penalty's level lines over "
+                                  "it, instead of their sum. For a line the penalty depends on the slope w "
+                                  "alone, so its level lines are upright: w = ±const. The penalised optimum "
+                                  "sits where a data contour just touches one of them.")
+        self.parts_box.setVisible(False)  # only with a penalty
 
         self.formula = FormulaLabel()  # draws its rich text itself: no re-layout of the window per frame
         self.formula.setToolTip(cost_formula_tooltip("mse"))
@@ -267,6 +333,10 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         # ---------------------------------------------------------------- left column
         self.controls = ControlPanel(self.store, self)
         self.descent = self.controls.descent
+        self.penalty = PenaltyControls(self.store)
+        self.penalty.layout().addRow(self.parts_box)  # what the surface shows of the penalty, by its controls
+        panel_layout = self.controls.layout()
+        panel_layout.insertWidget(panel_layout.indexOf(self.controls.descent) - 1, self.penalty)  # under Loss
         self.outlier_controls = OutlierControls(self.store, self.history, self.marks)
         self.controls.outlier_form.addRow(self.outlier_controls)
         self.editor = DatasetEditor(self.store, self.history, self.marks)
@@ -290,7 +360,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         the side column as wide as the larger text needs (within its limits)."""
         if self._shown is not None:
             r = self._shown
-            show_text(self.formula, cost_formula_html(r.loss, r.params, r.snapshot, r.reduction))
+            show_text(self.formula, self._formula_html(r))
         self.formula.reserve(cost_formula_room_html())
         # the side a little wider for larger text; its column adds the scroll bar and widens
         self.side.setMinimumWidth(int(min(SIDE_MAX, SIDE_WIDTH * max(1.0, look.font_scale) ** 0.5)))
@@ -303,6 +373,9 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.history.undo_stack.indexChanged.connect(self._history_moved)
         self.connect_data_actions()
         self.outlier_controls.message.connect(self.show_message)
+        self.penalty.status.connect(self.show_message)
+        self.parts_box.toggled.connect(lambda on: write(self.show_message, lambda: self.store.update(show_parts=on),
+                                                        self.show_settings))
         self.editor.model.rejected.connect(lambda text: self.status.emit(text, "warning"))
         c.loss.currentIndexChanged.connect(lambda i: self.set_loss(c.loss.itemData(i)))
         c.delta.valueChanged.connect(lambda v: self._set_param("huber", "delta", v))
@@ -341,6 +414,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         show_number(c.w, v.w)
         show_number(c.b, v.b)
         show_choice(self.reduction, v.reduction)
+        self.penalty.refresh(v)
+        show_checked(self.parts_box, v.show_parts)
         self.show_origin()
 
     sync_controls = show_settings
@@ -400,13 +475,14 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         """Put the line at the lowest cost (computed from the current settings, shown or not)."""
         self.descent.set_playing(False)
         v = self.store.value
-        if not self.cache.best_known(v.data, v.loss, v.params):
+        pen = penalty_of(v)
+        if not self.cache.best_known(v.data, v.loss, v.params, pen):
             self._jump_when_known = True  # it is being worked out: jump when it arrives
-            self.cache.best_line(v.data, v.loss, v.params)
+            self.cache.best_line(v.data, v.loss, v.params, pen)
             self._ask_exact()
             return
         self._jump_when_known = False
-        w, b = self.cache.best_line(v.data, v.loss, v.params)
+        w, b = self.cache.best_line(v.data, v.loss, v.params, pen)
         self._set_line(w=w, b=b)
 
     def _exact_arrived(self) -> None:
@@ -414,7 +490,7 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.settings_changed(frozenset({"exact"}))
         if self._jump_when_known:
             v = self.store.value
-            if self.cache.best_known(v.data, v.loss, v.params):
+            if self.cache.best_known(v.data, v.loss, v.params, penalty_of(v)):
                 self.jump_to_best()
 
     def _ask_exact(self) -> None:
@@ -425,6 +501,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         """The surface panel says whether the surface shown is the exact one."""
         if not self.cache.waiting:
             text = ""
+        elif self.cache.waiting_path:
+            text = PATH_WAITING_TEXT
         elif self.history.live and not self.cache.working:
             text = COARSE_TEXT
         else:
@@ -550,7 +628,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
 
     def _results(self, defer: bool) -> RegressionResults:
         self.cache.defer = defer
-        return compute_regression(self.store.value, self.run, self.cache, self.window, hold_window=self.history.live)
+        return compute_regression(self.store.value, self.run, self.cache, self.window, hold_window=self.history.live,
+                                  parts=self.store.value.show_parts)
 
     def results_for(self, settings: RegressionSettings) -> RegressionResults:
         """The results another settings value would give (e.g. the same line under another
@@ -595,8 +674,8 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
             self.data_view.set_points(r.data.x, r.data.y, fit_view=fit)
             if fit is True:
                 self._fitted_for = r.data
-        if last is None or r.surface is not last.surface or r.window != last.window:
-            self.surface_view.show_surface(r.window, r.surface, r.lines)
+        if last is None or r.drawn_surface is not last.drawn_surface or r.window != last.window:
+            self.surface_view.show_surface(r.window, r.drawn_surface, r.lines)
             self.controls.w.set_range(*r.window.w_range)
             self.controls.b.set_range(*r.window.b_range)
         if last is None or r.best != last.best or r.data is not last.data:
@@ -608,17 +687,37 @@ class RegressionExplorer(RefreshWhenShown, DataTabActions, QWidget):
         self.loss_view.show(snap)
         self.surface_view.show_current(snap.w, snap.b)
         self.surface_view.show_path(r.path)
+        self._show_penalty(r, last)
         self.curve_view.show(r.costs, r.best_cost)
-        show_text(self.formula, cost_formula_html(r.loss, r.params, snap, r.reduction))
-        if last is None or (r.loss, r.reduction) != (last.loss, last.reduction):
-            self.formula.setToolTip(cost_formula_tooltip(r.loss, r.reduction))
+        show_text(self.formula, self._formula_html(r))
+        if last is None or (r.loss, r.reduction, r.penalty) != (last.loss, last.reduction, last.penalty):
+            self.formula.setToolTip(cost_formula_tooltip(r.loss, r.reduction, r.penalty))
         self._shown = r
         self._show_readouts(r)
         self.descent.show_run_text(r.run_message)
         self._show_marks()
 
+    @staticmethod
+    def _formula_html(r: RegressionResults) -> str:
+        return cost_formula_html(r.loss, r.params, r.snapshot, r.reduction, r.penalty, r.strength, r.l1_ratio,
+                                 r.penalty_value)
+
+    def _show_penalty(self, r: RegressionResults, last: RegressionResults | None) -> None:
+        """The penalty's bar, its level lines and the regularisation path (all hidden without one)."""
+        self.loss_view.show_penalty(r.penalty_bar)
+        self.surface_view.show_penalty_lines(*r.penalty_lines)
+        path = r.reg_path
+        if path is None:
+            self.surface_view.show_reg_path(np.zeros(0), np.zeros(0), None)
+        else:
+            self.surface_view.show_reg_path(path.w, path.b, r.best)
+        if last is None or (r.penalty is None) != (last.penalty is None):
+            self.parts_box.setVisible(r.penalty is not None)
+
     def _show_readouts(self, r: RegressionResults) -> None:
-        if r.reduction == "mean":
+        if r.reduction == "mean" and r.penalty is not None:
+            text = f"mean = {r.data_cost:.4g}   penalty = {r.penalty_value:.4g}   cost = {r.cost:.4g}"
+        elif r.reduction == "mean":
             text = f"cost = {r.cost:.4g}"
         elif r.reduction == "sum":
             text = f"sum = {r.total:.4g}"
