@@ -18,7 +18,7 @@ Schema version 2 (written now)::
                     "loss": "mse", "loss_params": {"huber": {"delta": 1.0}, ...},
                     "w": 0.0, "b": 0.0, "optimizer": {"name": "gd", "settings": {"lr": 0.1}},
                     "steps_per_frame": 1, "reduction": "mean", "outlier": null, "outlier_base": 0.0,
-                    "penalty": "none", "strength": 0.0, "l1_ratio": 0.5},
+                    "penalty": "none", "strength": 0.0, "l1_ratio": 0.5, "show_parts": false},
      "outlier_lab": {"shown": ["mse", "mae", "huber"], "arrows": "mse"},
      "classification": {"source": {"preset": ..., "noise": ...,
                                    "data": {"name": ..., "x": [[x1, x2], ...], "labels": [...], "n_classes": 2}},
@@ -31,7 +31,8 @@ Schema version 2 (written now)::
                  "loss": "bce", "loss_params": {...}, "theta": [...], "optimizer": {...},
                  "schedule": "constant", "schedule_value": null, "batch_size": null, "seed": 0,
                  "test_fraction": 0.2, "reduction": "mean", "directions": "random", "view": "forward",
-                 "steps_per_frame": 2, "add_label": 0}}
+                 "steps_per_frame": 2, "add_label": 0, "curves": "training",
+                 "penalty": "none", "strength": 0.0, "l1_ratio": 0.5}}
 
 A ``preset`` of null means the points are the user's own (then ``noise`` is null too).
 Missing parts and keys take their defaults; unknown keys are refused. Schema-1 files (the
@@ -207,6 +208,7 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "outlier": r.outlier,
             "outlier_base": r.outlier_base,
             **_penalty_json(r),
+            "show_parts": r.show_parts,
         },
         "outlier_lab": {"shown": list(o.shown), "arrows": o.arrows},
         "classification": {
@@ -246,6 +248,8 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "view": n.view,
             "steps_per_frame": n.steps_per_frame,
             "add_label": n.add_label,
+            "curves": n.curves,
+            **_penalty_json(n),
         },
     }
 

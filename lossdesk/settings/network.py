@@ -45,6 +45,9 @@ DEFAULT_LOSS = {"regression": "mse", "binary": "bce", "multiclass": "cce"}
 DEFAULT_LR = 0.03
 DIRECTIONS = ("random", "path")
 VIEWS = ("forward", "backward")
+#: what the loss-curves panel shows: this network's training, or the race of cross-entropy
+#: against squared error on the probability (two-class data only)
+CURVES = ("training", "race")
 MAX_TEST_FRACTION = 0.5
 #: the largest seed (NumPy takes any non-negative integer; beyond this is a slip)
 MAX_SEED = 2**31 - 1
@@ -53,6 +56,7 @@ MAX_BATCH = 100_000
 
 __all__ = [
     "ACTIVATIONS",
+    "CURVES",
     "DEFAULT_LOSS",
     "DIRECTIONS",
     "LOSS_NAMES",
@@ -155,6 +159,11 @@ class NetworkSettings:
     filter-normalised directions; "path": the training path's PCA plane); ``view`` is how the
     network is drawn ("forward": weights and values; "backward": gradients); ``add_label``
     is the class a double-click in the data view adds.
+
+    ``penalty`` ("none", "l1", "l2", "elastic"), ``strength`` λ and ``l1_ratio`` r add
+    λ·P(w) to the training cost, on the weights only (never the biases). ``curves`` is what
+    the loss-curves panel shows: "training", or "race" (cross-entropy against squared error
+    on the probability, from one start; the panel shows it for two-class data only).
     """
 
     source: DataSource = field(default_factory=_default_source)
@@ -175,6 +184,10 @@ class NetworkSettings:
     view: str = "forward"
     steps_per_frame: int = 2
     add_label: int = 0
+    penalty: str = "none"  # "none", "l1", "l2" or "elastic": training cost = mean loss + λ·penalty(W)
+    strength: float = 0.0  # λ
+    l1_ratio: float = 0.5  # r, the elastic net's share of L1
+    curves: str = "training"
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, DataSource) or not isinstance(self.source.data, (ClassificationData,
@@ -217,6 +230,10 @@ class NetworkSettings:
                            checks.whole(self.steps_per_frame, "steps per frame", 1, MAX_STEPS_PER_FRAME))
         k = self.data.n_classes if isinstance(self.data, ClassificationData) else 1
         object.__setattr__(self, "add_label", checks.whole(self.add_label, "the class to add", 0, max(k - 1, 0)))
+        checked = checks.penalty(self.penalty, self.strength, self.l1_ratio)
+        for key, value in zip(("penalty", "strength", "l1_ratio"), checked):
+            object.__setattr__(self, key, value)
+        checks.name(self.curves, "the curves shown", CURVES)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -238,6 +255,16 @@ class NetworkSettings:
 
     def predictor(self) -> MLP:
         return network_for(self.data, self.hidden, self.activation, self.loss)
+
+    @property
+    def penalty_args(self) -> dict[str, object]:
+        """The penalty as ``Objective.create`` takes it (penalty None for "none")."""
+        return checks.penalty_args(self)
+
+    @property
+    def races(self) -> bool:
+        """Whether the race of BCE against squared error can run: two classes only."""
+        return self.task == "binary"
 
     @property
     def theta_array(self) -> np.ndarray:

@@ -171,3 +171,54 @@ def test_any_list_of_widths_is_a_network_or_one_line(widths):
         assert len(widths) > 4 or any(not 1 <= w <= 64 for w in widths)
     else:
         assert s.hidden == tuple(widths) and len(s.theta) == s.predictor().n_params
+
+
+# ---------------------------------------------------------------- the penalty and the race (issue 15)
+def test_the_penalty_starts_off_and_the_training_curves_are_shown():
+    assert (NET.penalty, NET.strength, NET.l1_ratio, NET.curves) == ("none", 0.0, 0.5, "training")
+    assert NET.penalty_args == {"penalty": None, "strength": 0.0, "l1_ratio": 0.5}
+
+
+@pytest.mark.parametrize("kind", ["l1", "l2", "elastic"])
+def test_a_penalty_is_kept_as_given_and_passed_on_as_the_model_takes_it(kind):
+    s = replace(NET, penalty=kind, strength=0.25, l1_ratio=0.75)
+    assert s.penalty_args == {"penalty": kind, "strength": 0.25, "l1_ratio": 0.75}
+    # choices that rebuild the network keep the penalty
+    for changed in (s.with_hidden((4,)), s.with_activation("relu"), s.with_seed(3), s.with_loss("brier"),
+                    s.with_source(DataSource.from_preset("moons"))):
+        assert changed.penalty_args == s.penalty_args
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"penalty": "ridge"}, ("penalty",)),
+    ({"penalty": "l2", "strength": -0.1}, ("λ", "0", "1000")),
+    ({"penalty": "l2", "strength": 5000.0}, ("λ", "1000")),
+    ({"penalty": "l2", "strength": float("nan")}, ("λ",)),
+    ({"penalty": "l2", "strength": "a lot"}, ("λ",)),
+    ({"penalty": "elastic", "l1_ratio": 1.5}, ("ratio", "1")),
+    ({"penalty": "elastic", "l1_ratio": -0.2}, ("ratio",)),
+    ({"curves": "both"}, ("curves",)),
+])
+def test_a_bad_penalty_or_page_is_one_clear_line(changes, words):
+    refused(lambda: replace(NET, **changes), *words)
+
+
+def test_the_race_runs_on_two_classes_only():
+    assert NET.races
+    assert NET.with_source(DataSource.from_preset("circles")).races
+    assert not NET.with_source(DataSource.from_preset("spiral3")).races
+    assert not NET.with_source(DataSource.from_preset("wave")).races
+    # the page may stay chosen for other data: the tab shows the training curves there
+    s = replace(NET, curves="race").with_source(DataSource.from_preset("wave"))
+    assert s.curves == "race" and not s.races
+
+
+def test_the_command_line_penalty_reaches_the_network():
+    from lossdesk.cli import parse_options
+
+    s = parse_options(["--tab", "network", "--penalty", "elastic", "--strength", "0.2", "--l1-ratio", "0.4"])
+    net = s.settings.network
+    assert net.penalty_args == {"penalty": "elastic", "strength": 0.2, "l1_ratio": 0.4}
+    assert s.settings.regression.penalty == "none" and s.settings.classification.penalty == "none"
+    default = parse_options(["--hidden", "4", "--penalty", "l2"]).settings.network
+    assert (default.penalty, default.strength, default.hidden) == ("l2", 0.1, (4,))

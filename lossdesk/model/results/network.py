@@ -7,7 +7,10 @@ training run in progress (a ``TrainingRun``, or None), the selected point and th
 landscape slice; the cache only memoises. It holds:
 
 * the train/test split (seeded by the settings' seed), every point's prediction and loss,
-  the training cost (and sum) and the held-out cost;
+  the training cost (and sum) and the held-out cost. With a penalty (the settings'
+  ``penalty_args``) the training cost is the mean loss plus λ·P(W), the weights only; the
+  held-out cost is the mean loss alone, the data cost, since it measures how well the
+  network predicts points it has not seen, not how large its weights are;
 * the data view's model: class probabilities over a 100 × 100 grid with the decision
   boundary p = ½ (two features), P(class) along x (one), or the fitted curve ŷ(x) for
   x,y points;
@@ -17,8 +20,13 @@ landscape slice; the cache only memoises. It holds:
 * per step of the run: the training cost, the held-out cost and ‖dC/dW_l‖ of every layer.
 
 ``compute_landscape(settings, run, size)`` is the slow part, meant for a worker thread:
-the cost over a plane through θ (Li et al. 2018) — two random filter-normalised
-directions, or the run's PCA plane — with its contour lines and the path projected.
+the training cost (penalty included) over a plane through θ (Li et al. 2018) — two random
+filter-normalised directions, or the run's PCA plane — with its contour lines and the
+path projected.
+
+``compute_race(settings)`` races binary cross-entropy against squared error on the
+probability (Brier): the same network, from one confidently wrong start, by the same plain
+gradient descent; for a worker thread too.
 
 ``start_training(settings)`` builds the ``TrainingRun`` the tab advances: a descent on the
 training points that records, step by step, what the curves need, in bounded memory.
@@ -35,9 +43,14 @@ from typing import Any
 import numpy as np
 
 from lossdesk.model.classifier_snapshot import ClassifierSnapshot, classifier_snapshot
+from lossdesk.model.confidence import (
+    RACE_LEARNING_RATE,
+    ConfidentlyWrongRace,
+    confidently_wrong_race,
+)
 from lossdesk.model.contours import SurfaceLines, contour_path, surface_lines
 from lossdesk.model.dataset import ClassificationData, RegressionData
-from lossdesk.model.descent import DescentRun
+from lossdesk.model.descent import DescentRun, run_descent
 from lossdesk.model.landscape import (
     plane_surface,
     project,
@@ -47,7 +60,7 @@ from lossdesk.model.landscape import (
 from lossdesk.model.losses import LOSSES
 from lossdesk.model.network import MLP, output_gradients
 from lossdesk.model.objective import Objective
-from lossdesk.model.optimizers import Optimizer, OptimizerState
+from lossdesk.model.optimizers import Optimizer, OptimizerState, make_optimizer
 from lossdesk.model.results.classification import (
     DecisionMap,
     data_region,
@@ -67,12 +80,21 @@ __all__ = [
     "LossCurves",
     "NetworkCache",
     "NetworkDrawing",
+    "NetworkRace",
     "NetworkResults",
+    "PenaltyTerm",
     "PointLosses",
     "SelectedExample",
     "TrainingRun",
     "compute_landscape",
     "compute_network",
+    "compute_race",
+    "confidently_wrong_start",
+    "penalty_plane",
+    "penalty_term",
+    "race_basis",
+    "race_fits",
+    "race_network",
     "split_rows",
     "start_training",
 ]
@@ -199,9 +221,10 @@ class _Rows:
 class TrainingRun:
     """A descent on the training points that records what the network's curves need.
 
-    Per step: the training cost (the objective's, on the training points), the held-out
-    cost (NaN without held-out points) and ‖dC/dW_l‖ of every layer, from the full
-    training gradient. The parameters along the way are kept for the landscape's path —
+    Per step: the training cost (the objective's, on the training points, penalty
+    included), its data part (the mean loss alone), the held-out cost (NaN without
+    held-out points; never penalised) and ‖dC/dW_l‖ of every layer, from the full training
+    gradient (the penalty's part included). The parameters along the way are kept for the landscape's path —
     every step while steps × parameters ≤ ``PATH_NUMBERS``, then every other one, and so
     on — and the descent itself keeps only its last step, so a long run of a big network
     stays within a few tens of megabytes.
@@ -216,6 +239,7 @@ class TrainingRun:
                                   gradient_tol=GRADIENT_TOL)
         self.start = np.asarray(theta0, dtype=float).copy()
         self._train = _Rows()
+        self._train_data = _Rows()
         self._test = _Rows()
         self._norms = _Rows(net.n_layers)
         self._path = _Rows(net.n_params)
@@ -250,6 +274,11 @@ class TrainingRun:
     @property
     def train_costs(self) -> np.ndarray:
         return self._train.view()
+
+    @property
+    def train_data_costs(self) -> np.ndarray:
+        """The training cost's data part, the mean loss (the training cost without a penalty)."""
+        return self._train_data.view()
 
     @property
     def test_costs(self) -> np.ndarray:
@@ -304,6 +333,8 @@ class TrainingRun:
             return
         theta, grad = run.thetas[-1], run.gradients[-1]
         self._train.append(run.costs[-1])
+        self._train_data.append(run.costs[-1] - self.objective.penalty_value(theta) if self.objective.penalised
+                                else run.costs[-1])
         if self.test_objective is None:
             self._test.append(math.nan)
         else:
@@ -331,10 +362,16 @@ class TrainingRun:
 
 
 def objectives_for(settings: Any, cache: NetworkCache | None = None) -> tuple[Objective, Objective | None]:
-    """(the cost on the training points, the cost on the held-out points or None)."""
+    """(the cost on the training points, penalty included; the data cost on the held-out
+    points, without the penalty, or None)."""
     if cache is not None:
         return cache.objectives(settings)
     return _build_objectives(settings)
+
+
+def penalty_args_of(settings: Any) -> dict[str, Any]:
+    """The settings' penalty as ``Objective.create`` takes it (none for a value without one)."""
+    return dict(getattr(settings, "penalty_args", None) or {})
 
 
 def _build_objectives(settings: Any) -> tuple[Objective, Objective | None]:
@@ -342,10 +379,11 @@ def _build_objectives(settings: Any) -> tuple[Objective, Objective | None]:
     train, test = split_rows(data.n, settings.test_fraction, settings.seed)
     x, y = _xy(data)
 
-    def make(rows: np.ndarray) -> Objective:
-        return Objective.create(settings.loss, x[rows], y[rows], net, **settings.params)
+    def make(rows: np.ndarray, penalty: dict[str, Any]) -> Objective:
+        return Objective.create(settings.loss, x[rows], y[rows], net, **penalty, **settings.params)
 
-    return make(train), (make(test) if test.size else None)
+    # the held-out cost is the data cost alone: it scores predictions, not weights
+    return make(train, penalty_args_of(settings)), (make(test, {}) if test.size else None)
 
 
 def _xy(data: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -372,16 +410,24 @@ def start_training(settings: Any, cache: NetworkCache | None = None) -> Training
 class PointLosses:
     """Every point's loss (training and held-out alike, in data order) and the costs.
 
-    ``cost`` and ``total`` are the mean and sum over the training points (what training
-    lowers); ``test_cost`` the mean over the held-out ones (NaN without any).
+    ``data_cost`` and ``total`` are the mean and sum of the losses over the training
+    points; ``penalty`` is λ·P(W) (0 without one) and ``cost`` = ``data_cost`` +
+    ``penalty``, the training cost, what training lowers. ``test_cost`` is the mean loss
+    over the held-out points (NaN without any), never penalised.
     """
 
     losses: np.ndarray
     held_out: np.ndarray  # bool per point
-    cost: float
+    data_cost: float
     total: float
     test_cost: float
     n_train: int
+    penalty: float = 0.0
+
+    @property
+    def cost(self) -> float:
+        """The training cost: the mean loss plus the penalty."""
+        return self.data_cost + self.penalty
 
     @property
     def n(self) -> int:
@@ -411,7 +457,8 @@ class SelectedExample:
     δ_l = dL/dz_l for l = 1 … L; ``weight_shares[l − 1]`` its part of dC/dW_l, i.e.
     (1/n)·δ_l ⊗ a_{l−1} (n the training points), ``bias_shares`` (1/n)·δ_l. ``share`` is how
     much of the cost's gradient it accounts for: ⟨g_i, g⟩ / ‖g‖² (the training points'
-    shares add up to 1), ``layer_shares`` the same layer by layer.
+    shares add up to 1, or with a penalty to 1 less the penalty's own share),
+    ``layer_shares`` the same layer by layer.
     """
 
     row: int
@@ -461,8 +508,42 @@ class NetworkDrawing:
 
 
 @dataclass(frozen=True)
+class PenaltyTerm:
+    """The penalty in the training cost: λ·P(W) on the weights (never the biases).
+
+    ``kind`` is "l1" (P = ‖W‖₁), "l2" (P = ½‖W‖²) or "elastic" (P = r‖W‖₁ + (1 − r)·½‖W‖²);
+    ``size`` is P(W) at θ, ``value`` = λ·P(W), what the cost adds.
+    """
+
+    kind: str
+    strength: float
+    l1_ratio: float
+    size: float
+    value: float
+
+
+def penalty_term(settings: Any, objective: Objective, theta: np.ndarray) -> PenaltyTerm | None:
+    """The settings' penalty at θ (None when they have none: a kind of "none")."""
+    args = penalty_args_of(settings)
+    kind = args.get("penalty")
+    if not kind:
+        return None
+    lam, ratio = float(args.get("strength", 0.0)), float(args.get("l1_ratio", 0.5))
+    w = theta[np.asarray(objective.predictor.weight_mask(), dtype=bool)]
+    l1, half_l2 = float(np.abs(w).sum()), 0.5 * float(w @ w)
+    r = {"l1": 1.0, "l2": 0.0}.get(kind, ratio)
+    size = r * l1 + (1.0 - r) * half_l2
+    return PenaltyTerm(kind, lam, ratio, size, objective.penalty_value(theta))
+
+
+@dataclass(frozen=True)
 class LossCurves:
-    """Training and held-out cost after each step (without a run: the costs now)."""
+    """Training and held-out cost after each step (without a run: the costs now).
+
+    ``train`` is the training cost (penalty included), ``train_data`` its data part, the
+    mean loss (None without a penalty: then it is ``train``), ``test`` the held-out mean
+    loss (never penalised).
+    """
 
     steps: np.ndarray
     train: np.ndarray
@@ -470,6 +551,7 @@ class LossCurves:
     run_steps: int | None
     status: str | None
     message: str | None
+    train_data: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -542,6 +624,8 @@ class NetworkResults:
     accuracy: float = math.nan
     test_accuracy: float = math.nan
     fit_predictions: np.ndarray | None = None  # regression: ŷ at each point (with or without the map)
+    penalty: PenaltyTerm | None = None  # the penalty in the training cost (None: there is none)
+    race: NetworkRace | None = None  # the last race of BCE against squared error, if it is this data's
 
     @property
     def classifying(self) -> bool:
@@ -574,7 +658,7 @@ class NetworkCache:
     def objectives(self, settings: Any) -> tuple[Objective, Objective | None]:
         data = settings.data
         key = (id(data), settings.loss, tuple(sorted(settings.params.items())), settings.predictor(),
-               settings.seed, settings.test_fraction)
+               settings.seed, settings.test_fraction, tuple(sorted(penalty_args_of(settings).items())))
         if key != self._objectives_key or self._objectives is None:
             self._objectives = _build_objectives(settings)
             self._objectives_key = key
@@ -597,12 +681,13 @@ class NetworkCache:
 # ============================================================== the pure functions
 def compute_network(settings: Any, run: TrainingRun | None = None, cache: NetworkCache | None = None,
                     selected: int | None = None, landscape: Landscape | None = None,
-                    with_map: bool = True) -> NetworkResults:
+                    with_map: bool = True, race: NetworkRace | None = None) -> NetworkResults:
     """Every number the network tab shows, from its settings, the run and the selection.
 
     ``with_map`` False leaves out the decision map and the fitted curve (``decision`` and
     ``fit`` None; ``fit_predictions`` still holds ŷ at each point): the costliest part,
-    which a window playing a run redraws only every other frame.
+    which a window playing a run redraws only every other frame. ``race`` is the last
+    ``compute_race`` (kept only if it was run for these settings' race inputs).
     """
     cache = cache or NetworkCache()
     data = settings.data
@@ -635,9 +720,11 @@ def compute_network(settings: Any, run: TrainingRun | None = None, cache: Networ
         accuracy = float(right[train].mean()) if train.size else math.nan
         test_accuracy = float(right[test].mean()) if test.size else math.nan
         decision = network_decision_map(data, net, theta, region, scores) if with_map else None
+    penalty = penalty_term(settings, objective, theta)
     with np.errstate(all="ignore"):
         points = PointLosses(losses, held, float(losses[train].mean()), float(losses[train].sum()),
-                             float(losses[test].mean()) if test.size else math.nan, int(train.size))
+                             float(losses[test].mean()) if test.size else math.nan, int(train.size),
+                             penalty.value if penalty is not None else 0.0)
     if run is not None and not np.array_equal(run.theta, theta):
         run = None  # a run for another θ is not this network's history
     backward = _backward(net, objective, theta)
@@ -647,9 +734,12 @@ def compute_network(settings: Any, run: TrainingRun | None = None, cache: Networ
     marks = None
     if landscape is not None:
         marks = landscape_marks(landscape, run, theta, cache, _basis(settings))
+    if race is not None and not race_fits(race, settings):
+        race = None  # run for other points or another network: not this one's race
     return NetworkResults(data, task, settings.loss, theta, net, settings.reduction, region, None, train, test,
                           points, snap, decision, fit, drawing, chosen, curves, gradients, marks,
-                          accuracy, test_accuracy, predictions if task == "regression" else None)
+                          accuracy, test_accuracy, predictions if task == "regression" else None,
+                          penalty, race)
 
 
 def regression_region(data: RegressionData) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -717,12 +807,19 @@ class _Backward:
 
 
 def _backward(net: MLP, objective: Objective, theta: np.ndarray) -> _Backward:
+    """The data part by backpropagation, plus the penalty's own gradient on the weights (a
+    penalty pulls every weight towards 0 directly, not through any point)."""
     with np.errstate(all="ignore"):
         g_z = output_gradients(objective, theta)
         bw = net.backward(theta, net.forward(theta, objective.x), g_z)
     n = objective.n
-    return _Backward(g_z.reshape(n, -1), tuple(w / n for w in bw.weight_gradients),
-                     tuple(b / n for b in bw.bias_gradients), bw.gradient / n, n)
+    weights = tuple(w / n for w in bw.weight_gradients)
+    gradient = bw.gradient / n
+    if objective.penalised:
+        pull = objective.penalty_gradient(theta)
+        gradient = gradient + pull
+        weights = tuple(w + w_pull for w, (w_pull, _b) in zip(weights, net.layers(pull)))
+    return _Backward(g_z.reshape(n, -1), weights, tuple(b / n for b in bw.bias_gradients), gradient, n)
 
 
 def _format(value: float) -> str:
@@ -853,17 +950,20 @@ def run_curves(net: MLP, points: PointLosses, backward: _Backward,
     names = layer_names(net)
     if run is None:
         norms = np.array([[float(np.linalg.norm(w)) for w in backward.weight_gradients]])
-        return (LossCurves(np.zeros(1), np.array([points.cost]), np.array([points.test_cost]), None, None, None),
+        data = np.array([points.data_cost]) if points.penalty else None
+        return (LossCurves(np.zeros(1), np.array([points.cost]), np.array([points.test_cost]), None, None, None,
+                           data),
                 LayerGradients(np.zeros(1), norms, names))
     steps = np.arange(run.steps + 1, dtype=float)
-    return (LossCurves(steps, run.train_costs, run.test_costs, run.steps, run.status, run.message),
+    data = run.train_data_costs if run.objective.penalised else None
+    return (LossCurves(steps, run.train_costs, run.test_costs, run.steps, run.status, run.message, data),
             LayerGradients(steps, run.layer_norms, names))
 
 
 def _basis(settings: Any) -> tuple:
-    """What a slice depends on besides θ: a slice for other data, loss or network is stale."""
+    """What a slice depends on besides θ: a slice for other data, loss, penalty or network is stale."""
     return (settings.data, settings.loss, tuple(sorted(settings.params.items())), settings.predictor(),
-            settings.seed, settings.test_fraction)
+            settings.seed, settings.test_fraction, tuple(sorted(penalty_args_of(settings).items())))
 
 
 def _same_basis(a: tuple, b: tuple) -> bool:
@@ -905,7 +1005,9 @@ def path_record(run: TrainingRun | None) -> PathRecord | None:
 
 
 def compute_landscape(settings: Any, run: Any = None, size: int = LANDSCAPE_SIZE) -> Landscape:
-    """The cost over a plane through θ, the path projected onto it (pure; for a worker thread).
+    """The training cost over a plane through θ, the path projected onto it (pure; for a
+    worker thread). With a penalty the slice is of the whole training cost, mean loss plus
+    λ·P(W): the surface training goes down.
 
     ``run`` is a ``TrainingRun`` or its ``path_record`` (or None). Directions "random": two
     seeded Gaussian directions, filter-normalised, over α, β in [−1, 1]; "path": the two
@@ -944,6 +1046,8 @@ def compute_landscape(settings: Any, run: Any = None, size: int = LANDSCAPE_SIZE
         b_range = _span(projected[:, 1])
     alphas, betas = np.linspace(*a_range, size), np.linspace(*b_range, size)
     z = plane_surface(objective, theta, d1, d2, alphas, betas)
+    if objective.penalised:
+        z = z + penalty_plane(objective, theta, d1, d2, alphas, betas)
     window = SurfaceWindow(a_range, b_range, size)
     finite = z[np.isfinite(z)]
     filled = np.where(np.isfinite(z), z, finite.max() if finite.size else 0.0)
@@ -959,3 +1063,142 @@ def _span(values: np.ndarray) -> tuple[float, float]:
     width = hi - lo
     pad = 0.25 * width if width > 0 else 0.5
     return lo - pad, hi + pad
+
+
+def penalty_plane(objective: Objective, theta: np.ndarray, d1: np.ndarray, d2: np.ndarray,
+                  alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+    """P[i, j] = λ·P(W) at θ + alphas[i]·d₁ + betas[j]·d₂: the penalty's part of a slice.
+
+    Only the weights enter, so only they are formed, a few thousand grid points at a time.
+    """
+    mask = objective.penalised_entries()
+    w, u, v = theta[mask], d1[mask], d2[mask]
+    A, B = np.meshgrid(np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float), indexing="ij")
+    a, b = A.ravel(), B.ravel()
+    out = np.empty(a.size)
+    chunk = max(1, 2_000_000 // max(w.size, 1))
+    scratch = np.zeros((0, mask.size))
+    for start in range(0, a.size, chunk):
+        ca, cb = a[start:start + chunk], b[start:start + chunk]
+        rows = w + ca[:, None] * u + cb[:, None] * v
+        if scratch.shape[0] != rows.shape[0]:
+            scratch = np.zeros((rows.shape[0], mask.size))
+        scratch[:, mask] = rows  # penalty_values reads the weights out of whole θs
+        out[start:start + ca.size] = objective.penalty_values(scratch)
+    return out.reshape(A.shape)
+
+
+# ============================================================== the race
+#: the two losses raced: cross-entropy, and squared error on the probability (Brier)
+RACE_LOSSES = ("bce", "brier")
+#: steps each loss trains for
+RACE_STEPS = 300
+#: a run has "learnt" the points once it classifies this share of the training points right
+RACE_TARGET = 0.95
+#: the start's output layer says the wrong class with a logit of about this size (p ≈ 5 %)
+WRONG_LOGIT = 3.0
+#: the start is prepared by this many steps of Adam at this rate on cross-entropy
+PREPARE_STEPS = 200
+PREPARE_LR = 0.03
+
+
+def confidently_wrong_start(net: MLP, theta: Any, x: Any, y: Any, logit: float = WRONG_LOGIT,
+                            steps: int = PREPARE_STEPS) -> np.ndarray:
+    """A network that is sure of the wrong class: trained, then its output turned round.
+
+    From θ, ``steps`` steps of Adam (η = ``PREPARE_LR``) on cross-entropy teach the hidden
+    layers the points; then the output layer (one output) is negated and rescaled so the
+    median |z| over the points is ``logit``. A point the network had right it now has
+    wrong, with p(true class) near 1/(1 + e³) ≈ 5 %: where cross-entropy pulls hardest and
+    squared error on the probability hardly at all.
+    """
+    if net.n_outputs != 1:
+        raise ValueError("a confidently wrong start needs a network with one output")
+    objective = Objective.create("bce", x, y, net)
+    with np.errstate(all="ignore"):
+        run = run_descent(objective, make_optimizer("adam", lr=PREPARE_LR), np.asarray(theta, dtype=float),
+                          max_steps=int(steps), gradient_tol=0.0)
+    start = np.array(run.thetas[-1], dtype=float)
+    size = float(np.median(np.abs(net.raw(start, objective.x))))
+    factor = -float(logit) / size if np.isfinite(size) and size > 1e-9 else -1.0
+    w_out, b_out = net.layers(start)[-1]  # views into start
+    w_out *= factor
+    b_out *= factor
+    return start
+
+
+@dataclass(frozen=True)
+class NetworkRace:
+    """Cross-entropy against squared error on the probability: one network, one start, one optimizer.
+
+    Per loss (``losses``), after each step: ``accuracy`` (share of the training points on
+    the right side of p = ½), ``p_true`` (mean probability given to each point's true
+    class), both shared yardsticks, and ``costs`` in the loss's own units. ``reached[name]``
+    is the first step with accuracy ≥ ``target`` (None: not within the run).
+    """
+
+    losses: tuple[str, ...]
+    steps: dict[str, np.ndarray]
+    accuracy: dict[str, np.ndarray]
+    p_true: dict[str, np.ndarray]
+    costs: dict[str, np.ndarray]
+    reached: dict[str, int | None]
+    target: float
+    max_steps: int
+    start_accuracy: float
+    start_p_true: float
+    optimizer: str
+    n_train: int
+    seconds: float
+    basis: tuple = field(default=(), compare=False)
+
+    def final(self, name: str) -> float:
+        """Loss ``name``'s accuracy at the end of its run."""
+        return float(self.accuracy[name][-1])
+
+
+def race_network(settings: Any) -> MLP:
+    """The settings' network with one output (a two-class race's): same layers, same activation."""
+    net: MLP = settings.predictor()
+    return net if net.n_outputs == 1 else MLP(net.n_features, net.hidden, 1, net.activation)
+
+
+def race_basis(settings: Any) -> tuple:
+    """What a race depends on: the points (the very data value), the network, seed and split."""
+    return (settings.data, race_network(settings), settings.seed, settings.test_fraction)
+
+
+def race_fits(race: NetworkRace | None, settings: Any) -> bool:
+    """Whether ``race`` was run for these settings' points, network, seed and split."""
+    return race is not None and _same_basis(race.basis, race_basis(settings))
+
+
+def compute_race(settings: Any, steps: int = RACE_STEPS) -> NetworkRace:
+    """BCE and Brier each train the settings' network on its training points for ``steps`` steps.
+
+    Both from ``confidently_wrong_start`` of the network's own start (``initial_params`` of
+    the seed), by plain gradient descent (η = ``RACE_LEARNING_RATE``) on every training
+    point each step, with no penalty: only the loss differs. Plain descent because a step
+    is then as large as the gradient; Adam would rescale every step and hide how small
+    squared error's gradient is at a confidently wrong point. Two classes only (pure; for
+    a worker thread). Raises ValueError for other data.
+    """
+    started = time.perf_counter()
+    data = settings.data
+    if not isinstance(data, ClassificationData) or data.n_classes != 2:
+        raise ValueError("the race compares two losses of two classes: it needs points of classes 0 and 1")
+    net = race_network(settings)
+    train, _test = split_rows(data.n, settings.test_fraction, settings.seed)
+    x, y = data.x[train], data.labels[train].astype(float)
+    start = confidently_wrong_start(net, net.initial_params(settings.seed), x, y)
+    optimizer = make_optimizer("gd", lr=RACE_LEARNING_RATE)
+    race: ConfidentlyWrongRace = confidently_wrong_race(x, y, RACE_LOSSES, start, optimizer, int(steps), net)
+    accuracy = {name: np.asarray(race.accuracy[name], dtype=float) for name in RACE_LOSSES}
+    p_true = {name: np.asarray(race.p_true[name], dtype=float) for name in RACE_LOSSES}
+    reached = {name: race.steps_to_accuracy(name, RACE_TARGET) for name in RACE_LOSSES}
+    described = f"gradient descent, η = {RACE_LEARNING_RATE:g}"
+    first = RACE_LOSSES[0]
+    return NetworkRace(RACE_LOSSES, {n: np.arange(accuracy[n].size) for n in RACE_LOSSES}, accuracy, p_true,
+                       {n: np.asarray(race.costs[n], dtype=float) for n in RACE_LOSSES}, reached, RACE_TARGET,
+                       int(steps), float(accuracy[first][0]), float(p_true[first][0]), described, int(train.size),
+                       time.perf_counter() - started, race_basis(settings))

@@ -6,6 +6,12 @@ selected points are its ``PointMarks``. ``results()`` is ``compute_network`` of 
 settings, the training run (transient tab state), the selected point and the last
 landscape slice; every view and readout draws that one value. The landscape slice is
 worked out on another thread (``NewestWins``): when asked, and whenever training pauses.
+
+With a penalty (``PenaltyControls``) the training cost is the mean loss plus λ·P(W): the
+formula line shows both parts, the loss view a column of the two beside the bars, and the
+landscape is a slice of the whole training cost. The held-out cost stays a mean loss alone.
+The loss-curves panel can show instead the race of cross-entropy against squared error on
+the probability (two-class data only), worked out on a second worker thread.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,11 +45,14 @@ from lossdesk.model.results.network import (
     LANDSCAPE_SIZE,
     Landscape,
     NetworkCache,
+    NetworkRace,
     NetworkResults,
     TrainingRun,
     compute_landscape,
     compute_network,
+    compute_race,
     path_record,
+    race_fits,
     start_training,
 )
 from lossdesk.model.results.runs import run_news
@@ -59,6 +69,7 @@ from lossdesk.qt.controls.binding import (
 from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.descent_panel import DescentPanel, WrappedLabel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
+from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import FRACTION, SIZE, num
 from lossdesk.qt.tabs.classification import SideTabs
 from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
@@ -69,6 +80,7 @@ from lossdesk.qt.views.network_curves import NetworkCurvesView
 from lossdesk.qt.views.network_data import NetworkDataView, NetworkLossView
 from lossdesk.qt.views.network_graph import NetworkGraphView
 from lossdesk.qt.views.network_landscape import NetworkLandscapeView
+from lossdesk.qt.views.network_race import NetworkRaceView
 from lossdesk.qt.views.panel import FormulaLabel, ViewPanel
 from lossdesk.settings import DataSource, SettingsStore, changed_fields
 from lossdesk.settings.network import (
@@ -87,6 +99,7 @@ PRESET_ORDER = [p for p in NETWORK_PRESETS if p in PRESETS] + [p for p in PRESET
 LOSS_WORDS = {
     "bce": "Binary cross-entropy", "bce_logits": "Binary, from scores", "hinge": "Hinge loss",
     "cce": "Categorical cross-entropy", "cce_logits": "Categorical, from scores",
+    "brier": "Squared error on the probability",
 }
 ACTIVATION_TIPS = {
     "tanh": "tanh(z): smooth, from −1 to 1, centred on 0",
@@ -97,11 +110,21 @@ ACTIVATION_TIPS = {
 NO_POINT_TEXT = "Click a point to follow it through the network: its value at each neuron, its loss, its part of each gradient."
 #: settings whose change makes the run in progress meaningless
 RUN_INPUTS = frozenset({"source", "hidden", "activation", "loss", "loss_params", "optimizer", "schedule",
-                        "schedule_value", "batch_size", "seed", "test_fraction"})
+                        "schedule_value", "batch_size", "seed", "test_fraction", "penalty", "strength",
+                        "l1_ratio"})
 #: settings a landscape slice depends on (with θ): a change asks for a new one once training rests
 SLICE_INPUTS = RUN_INPUTS | {"theta", "directions"}
 #: how long the settings must rest before a new slice is asked for (a drag asks once, at its end)
 SLICE_DELAY_MS = 350
+#: settings a race depends on (see ``race_basis``), and showing it: a change asks for a new race
+RACE_INPUTS = frozenset({"source", "hidden", "activation", "loss", "seed", "test_fraction", "curves"})
+#: how long the settings must rest before a new race is asked for (a drag asks once, at its end)
+RACE_DELAY_MS = 350
+RACE_BUTTON_TIP = ("Race cross-entropy against squared error on the probability: the same network, from the same "
+                   "confidently wrong start, by the same plain gradient descent. Click again for the training "
+                   "curves.")
+RACE_OFF_TIP = ("The race compares two losses of two classes: load a two-class data set (xor, circles, moons, "
+                "spiral) to run it")
 PLAYING_TEXT = "Training… (the step count is over the loss curves)"
 #: while playing, the decision map is redrawn every this many frames (the other views every frame)
 MAP_EVERY = 2
@@ -128,6 +151,7 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.cache = NetworkCache()
         self.run: TrainingRun | None = None
         self.landscape: Landscape | None = None
+        self.race: NetworkRace | None = None
         self._results: NetworkResults | None = None
         self._results_key: tuple = ()
         self._results_for: Any = None
@@ -142,6 +166,13 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self._slice_timer.setInterval(SLICE_DELAY_MS)
         self._slice_timer.timeout.connect(self._slice_due)
         self._slice_wanted = True  # a slice is due when the tab is next shown
+        self.race_worker = NewestWins(self)
+        self.race_worker.finished.connect(self._race_arrived)
+        self.race_worker.failed.connect(self._race_failed)
+        self._race_timer = QTimer(self)
+        self._race_timer.setSingleShot(True)
+        self._race_timer.setInterval(RACE_DELAY_MS)
+        self._race_timer.timeout.connect(self._race_due)
 
         # ---------------------------------------------------------------- views
         self.data_view = NetworkDataView()
@@ -150,6 +181,7 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.curves_view = NetworkCurvesView()
         self.layers_view = LayerGradientsView()
         self.landscape_view = NetworkLandscapeView()
+        self.race_view = NetworkRaceView()
         self.data_panel = ViewPanel("Data and predictions", self.data_view.widget,
                                     "Drag a point to move it; double-click to add one; right-click a point to "
                                     "relabel or remove it. Squares are held out: the network never trains on "
@@ -165,13 +197,17 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
                                      "there. Backward: each connection shows dC/dw and each neuron dC/dz, the "
                                      "error flowing back; with a point selected, that point's own part of them.")
         self.landscape_panel = ViewPanel("Landscape", self.landscape_view.widget,
-                                         "The training cost over a flat slice through the network's weights: two "
-                                         "directions out of all of them, so the real valley may curve away from "
-                                         "it. The orange path is training projected onto the slice; the ball is "
-                                         "the network now.")
+                                         "The training cost (with the penalty, when there is one: the surface "
+                                         "training goes down) over a flat slice through the network's weights: "
+                                         "two directions out of all of them, so the real valley may curve away "
+                                         "from it. The orange path is training projected onto the slice; the ball "
+                                         "is the network now.")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
                                     "One bar per point; the dashed line is the training cost, the mean over the "
-                                    "training points. Outlined bars are held out. Hover a bar to find its point.")
+                                    "training points. Outlined bars are held out. Hover a bar to find its point. "
+                                    "With a penalty the dashed line is the training points' mean loss and the "
+                                    "column on the right stacks λ·P(W) on it: its top, the dotted line, is the "
+                                    "training cost.")
         self.reduction = QComboBox()
         for key in ("mean", "sum", "none"):
             self.reduction.addItem(key, key)
@@ -180,8 +216,17 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.reduction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.reduction.setMinimumContentsLength(4)
         self.loss_panel.add_header_widget(self.reduction)
-        self.curves_panel = ViewPanel("Loss curves", self.curves_view.widget,
-                                      "The training cost and the held-out cost after each step")
+        self.curves_pages = QStackedWidget()
+        self.curves_pages.addWidget(self.curves_view.widget)
+        self.curves_pages.addWidget(self.race_view.page)
+        self.curves_panel = ViewPanel("Loss curves", self.curves_pages,
+                                      "The training cost and the held-out cost after each step (with a penalty: "
+                                      "the training cost, its loss part dotted, and the held-out loss, never "
+                                      "penalised); or the race of cross-entropy against squared error")
+        self.race_button = QPushButton("BCE vs squared error")
+        self.race_button.setCheckable(True)
+        self.race_button.setToolTip(RACE_BUTTON_TIP)
+        self.curves_panel.add_header_widget(self.race_button)
         self.layers_panel = ViewPanel("Gradient size per layer", self.layers_view.widget,
                                       "‖dC/dW‖ of each layer's weights after each step, on a log scale: "
                                       "layers far from the output may get far smaller gradients")
@@ -189,7 +234,9 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.formula = FormulaLabel()
         self.formula.setWordWrap(True)
         theme.styled(self.formula, theme.formula_style)
-        self.formula.setToolTip("The training cost with its numbers, the held-out cost, and the network's shape")
+        self.formula.setToolTip("The training cost with its numbers (with a penalty: the mean loss plus λ·P(W), "
+                                "the weights only, never the biases), the held-out cost (a mean loss alone), and "
+                                "the network's shape")
         self.banner = WrappedLabel("")
         theme.styled(self.banner, lambda look: (f"QLabel {{ color: {look.error}; font-weight: bold; "
                                                 f"border: 1px solid {look.error}; padding: 4px; }}"))
@@ -201,6 +248,10 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         clay.setContentsMargins(4, 4, 4, 4)
         clay.addWidget(self._data_box())
         clay.addWidget(self._network_box())
+        self.penalty = PenaltyControls(store)
+        self.penalty.setToolTip("training cost = mean loss + λ·penalty(W): on the network's weights, never its "
+                                "biases; the held-out cost stays the mean loss alone")
+        clay.addWidget(self.penalty)
         self.descent = NetworkDescentPanel(store, self)
         self._training_rows(self.descent.layout())
         for form in [self.descent.layout(), *self.descent.findChildren(QFormLayout)]:
@@ -378,6 +429,8 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.view_buttons.idClicked.connect(lambda i: self.set_view("forward" if i == 0 else "backward"))
         self.directions.activated.connect(lambda i: self._directions_chosen(self.directions.itemData(i)))
         self.recompute.clicked.connect(self.recompute_landscape)
+        self.race_button.clicked.connect(self._race_clicked)
+        self.penalty.status.connect(self.show_message)
         self.add_class.activated.connect(lambda i: self._update(add_label=i))
         self.descent.started.connect(self._hide_error)
         self.descent.message.connect(self.show_message)
@@ -581,6 +634,8 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.marks.forget_beyond(new.data.n)
         if fields & SLICE_INPUTS and not self.descent.playing:
             self._want_slice()
+        if fields & RACE_INPUTS:
+            self._want_race()
 
     def _playing_changed(self, playing: bool) -> None:
         if not playing:
@@ -588,6 +643,76 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
             self.recompute_landscape()
         else:
             self._slice_timer.stop()
+            if self.store.value.curves == "race":
+                self._update(curves="training")  # playing is watching this network train
+
+    # ==================================================================== the race
+    def _race_clicked(self, checked: bool) -> None:
+        """Show the race (worked out if it is not there yet for these points), or the training curves."""
+        if checked and not self.store.value.races:
+            self.show_message(RACE_OFF_TIP, "warning")
+            self._show_controls()
+            return
+        if self._update(curves="race" if checked else "training") and self._race_needed():
+            self.recompute_race()  # at once: a click is not a drag that needs to come to rest
+
+    def _race_needed(self) -> bool:
+        """Whether the race is shown and the one there is (if any) is not for these settings."""
+        s = self.store.value
+        if s.curves != "race" or not s.races:
+            return False
+        return not race_fits(self.race, s)
+
+    def _want_race(self) -> None:
+        if self._race_needed():
+            self._race_timer.start()
+        elif self.race_worker.waiting and self.store.value.curves != "race":
+            self.race_worker.cancel()
+
+    def _race_due(self) -> None:
+        if self._race_needed():
+            self.recompute_race()
+
+    def recompute_race(self) -> None:
+        """Ask for the race for the settings as they are now (the newest request wins)."""
+        self._race_timer.stop()
+        s = self.store.value
+        if not s.races:
+            return
+        self.race_worker.submit(("race", id(s)), partial(compute_race, s))
+        self.race_view.show_note("racing both losses…")
+
+    def _race_arrived(self, _tag: Any, race: NetworkRace) -> None:
+        self.race = race
+        self.race_view.show_note("")
+        self.settings_changed(frozenset({"race"}))
+        if self._race_needed():  # the settings moved on while it ran
+            self._race_timer.start()
+
+    def _race_failed(self, _tag: Any, text: str) -> None:
+        last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
+        self.race_view.show_note("")
+        self.show_message(f"The race could not be run: {last}", "warning")
+
+    def _show_race(self, res: NetworkResults) -> None:
+        """The race page while it is chosen (and the points have two classes), its readout and title."""
+        s = self.store.value
+        racing = s.curves == "race" and s.races
+        page = 1 if racing else 0
+        if self.curves_pages.currentIndex() != page:
+            self.curves_pages.setCurrentIndex(page)
+        show_text(self.curves_panel.title, "Race" if racing else "Loss curves")
+        if not racing:
+            return
+        race = res.race
+        self.race_view.show_race(race)
+        if race is not None:
+            show_text(self.curves_panel.readout, self.race_view.summary(race))
+        else:
+            show_text(self.curves_panel.readout, "")
+            if not self.race_worker.waiting and not self._race_timer.isActive():
+                self._race_timer.start()
+            self.race_view.show_note("racing both losses…")
 
     # ==================================================================== the landscape
     def _want_slice(self) -> None:
@@ -624,16 +749,19 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         self.show_message(f"The landscape could not be worked out: {last}", "warning")
 
     def settle(self, msecs: int = 10_000) -> bool:
-        """Finish the background work now (a slice asked for or on its way): for a screenshot
-        or a test that must show it. True if nothing is left pending."""
+        """Finish the background work now (a slice or a race asked for or on its way): for a
+        screenshot or a test that must show it. True if nothing is left pending."""
         if self._slice_timer.isActive() or (self._slice_wanted and not self.descent.playing):
             self.recompute_landscape()
-        if not self.worker.waiting:
-            return True
-        done = self.worker.wait(msecs)
-        QCoreApplication.sendPostedEvents()  # the result's queued signal, delivered now
+        if self._race_timer.isActive() or (self._race_needed() and not self.race_worker.waiting):
+            self.recompute_race()
+        done = True
+        for worker in (self.worker, self.race_worker):
+            if worker.waiting:
+                done = worker.wait(msecs) and done
+        QCoreApplication.sendPostedEvents()  # the results' queued signals, delivered now
         QCoreApplication.processEvents()
-        return done and not self.worker.waiting
+        return done and not self.worker.waiting and not self.race_worker.waiting
 
     def set_active(self, active: bool) -> None:
         super().set_active(active)
@@ -648,11 +776,12 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         """
         value, run = self.store.value, self.run
         key = (id(value), id(run), run.steps if run is not None else -1, run.status if run is not None else None,
-               self.marks.selected, id(self.landscape))
+               self.marks.selected, id(self.landscape), id(self.race))
         cached = self._results
         if (cached is None or self._results_key != key or self._results_for is not value
                 or (with_map and cached.decision is None and cached.fit is None and cached.label_problem is None)):
-            self._results = compute_network(value, run, self.cache, self.marks.selected, self.landscape, with_map)
+            self._results = compute_network(value, run, self.cache, self.marks.selected, self.landscape, with_map,
+                                            self.race)
             self._results_key, self._results_for = key, value
         return self._results
 
@@ -746,6 +875,15 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         if k and self.add_class.currentIndex() != s.add_label:
             with signals_blocked(self.add_class):
                 self.add_class.setCurrentIndex(s.add_label)
+        show_enabled(self.race_button, s.races)
+        tip = RACE_BUTTON_TIP if s.races else RACE_OFF_TIP
+        if self.race_button.toolTip() != tip:
+            self.race_button.setToolTip(tip)
+        racing = s.curves == "race" and s.races
+        if self.race_button.isChecked() != racing:
+            with signals_blocked(self.race_button):
+                self.race_button.setChecked(racing)
+        self.penalty.refresh(s)
         net = s.predictor()
         shape = "–".join(str(n) for n in net.sizes)
         show_text(self.size_text, f"{shape} network, {s.activation}: {net.n_params} weights and biases"
@@ -776,9 +914,10 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
             self.data_view.show_fit(res.fit, points.losses)
             self._shown["model_data"] = res.data
         self.data_view.show_losses(points.losses)
-        self.loss_view.show_points(points)
+        self.loss_view.show_points(points, res.penalty.value if res.penalty is not None else None)
         self.graph_view.show(res.drawing)
         self.curves_view.show_curves(res.curves)
+        self._show_race(res)
         self.layers_view.show(res.gradients)
         self._show_landscape(res)
         self._show_numbers(res)
@@ -803,13 +942,16 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
             note = ""
         self.landscape_view.show_note(note)
         if self.landscape is not None:
-            show_text(self.landscape_panel.readout, f"{self.landscape.seconds:.2f} s")
+            what = "loss + penalty   " if res.penalty is not None else ""
+            show_text(self.landscape_panel.readout, f"{what}{self.landscape.seconds:.2f} s")
 
     def _show_numbers(self, res: NetworkResults) -> None:
         points = res.points
         assert points is not None
         show_text(self.formula, network_cost_html(res))
-        if res.reduction == "mean":
+        if res.reduction == "mean" and res.penalty is not None:
+            text = f"mean {points.data_cost:.4g}   + penalty {points.penalty:.3g}   = cost {points.cost:.4g}"
+        elif res.reduction == "mean":
             text = f"training cost = {points.cost:.4g}"
         elif res.reduction == "sum":
             text = f"sum = {points.total:.4g}"
@@ -819,7 +961,9 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         accuracy = f"   accuracy {100 * res.accuracy:.0f} %" if res.classifying else ""
         show_text(self.data_panel.readout, f"n = {points.n}   held out {points.n_test}{accuracy}")
         c = res.curves
-        if c is not None and c.run_steps is not None:
+        if self.curves_pages.currentIndex() == 1:
+            pass  # the race's own readout (``_show_race``)
+        elif c is not None and c.run_steps is not None:
             test = f"   held out {c.test[-1]:.4g}" if math.isfinite(float(c.test[-1])) else ""
             show_text(self.curves_panel.readout, f"step {c.run_steps}   cost {c.train[-1]:.4g}{test}")
         else:
@@ -881,24 +1025,39 @@ def show_line(edit: QLineEdit, text: str) -> None:
             edit.setText(text)
 
 
+#: the penalty term as the formula line writes it, and in words for its second line
+PENALTY_TERMS = {"l2": "λ·½‖W‖²", "l1": "λ·‖W‖<sub>1</sub>",
+                 "elastic": "λ·(r‖W‖<sub>1</sub> + (1−r)·½‖W‖²)"}
+PENALTY_WORDS = {"l2": "L2 penalty", "l1": "L1 penalty", "elastic": "elastic net"}
+
+
 def network_cost_html(res: NetworkResults) -> str:
     """E.g. 'Binary cross-entropy: training cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₉₆ × 4.21 = 0.0439 · held out 0.051',
-    and the network's shape and accuracy under it."""
+    and the network's shape and accuracy under it. With a penalty: 'training cost = ¹⁄ₙ Σ Lᵢ +
+    λ·½‖W‖² = 0.0439 + 0.01 × 3.06 = 0.0745', the data part and the penalty's, and the
+    held-out cost marked as a mean loss alone."""
     look = theme.look()
     points = res.points
     assert points is not None
     title = LOSSES[res.loss].title
     n = points.n_train
+    pen = res.penalty
     if res.reduction == "sum":
         body = f"training Σ L<sub>i</sub> = <b>{num(points.total)}</b>"
+        if pen is not None:
+            body += f"   (the cost adds {PENALTY_TERMS[pen.kind]} = {num(pen.value)})"
     elif res.reduction == "none":
         train = points.losses[~points.held_out]
         shown = ", ".join(num(v) for v in train[:4])
         body = f"L<sub>i</sub> → [{shown}{', …' if n > 4 else ''}]  ({n} values)"
+    elif pen is not None:
+        body = (f"training cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> + {PENALTY_TERMS[pen.kind]} = "
+                f"{num(points.data_cost)} + {num(pen.strength, 3)} × {num(pen.size)} = <b>{num(points.cost)}</b>")
     else:
         body = (f"training cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> = {FRACTION.format(n=n)} × "
                 f"{num(points.total)} = <b>{num(points.cost)}</b>")
-    held = (f"<span style='color:{look.muted}'>   ·   </span>held out {num(points.test_cost)}"
+    alone = " (loss alone)" if pen is not None else ""
+    held = (f"<span style='color:{look.muted}'>   ·   </span>held out{alone} {num(points.test_cost)}"
             if math.isfinite(points.test_cost) else "")
     shape = "–".join(str(k) for k in res.net.sizes)
     net = (f"network {shape} ({res.net.activation}, {res.n_params} weights)" if res.net.hidden
@@ -908,6 +1067,10 @@ def network_cost_html(res: NetworkResults) -> str:
         accuracy = f"   ·   accuracy {100 * res.accuracy:.0f} %"
         if math.isfinite(res.test_accuracy):
             accuracy += f" (held out {100 * res.test_accuracy:.0f} %)"
+    if pen is not None:
+        ratio = f", r = {num(pen.l1_ratio, 3)}" if pen.kind == "elastic" else ""
+        net += (f"<span style='color:{look.muted}'>   ·   </span>{PENALTY_WORDS[pen.kind]}, λ = "
+                f"{num(pen.strength, 3)}{ratio}, on the weights W only")
     html = (f"<span style='font-size:{look.css_pt(SIZE)}; color:{look.ink}'>{title}: {body}{held}</span>"
             f"<br><span style='font-size:{look.css_pt(9)}'>{net}"
             f"<span style='color:{look.muted}'>   ·   {LOSSES[res.loss].formula}</span>{accuracy}</span>")

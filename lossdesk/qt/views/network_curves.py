@@ -3,6 +3,9 @@
 The training cost is what descent lowers; the held-out cost is the same loss on points the
 network never trains on. When it turns up while the training cost still falls, the network
 has begun to learn its training points rather than the pattern.
+
+With a penalty the training cost is the mean loss plus λ·P(W); its loss part is drawn too
+(dotted), since that is what compares with the held-out cost, a mean loss alone.
 """
 
 from __future__ import annotations
@@ -53,10 +56,14 @@ class NetworkCurvesView(LossCurveView):
         self.test = pg.PlotCurveItem(pen=theme.pen(theme.ORANGE, 2, Qt.PenStyle.DashLine))
         self.test.setVisible(False)
         self.plot.addItem(self.test)
+        self.train_data = pg.PlotCurveItem(pen=theme.pen(theme.BLUE, 1.5, Qt.PenStyle.DotLine))
+        self.train_data.setVisible(False)
+        self.plot.addItem(self.train_data)
         self.legend = theme.add_legend(self.plot, offset=(-6, 6))
         self.legend.addItem(self.curve, "training")
         self.legend.addItem(self.test, "held out")
         fit_legend(self.plot, self.legend)
+        self.penalised = False
 
     def show_curves(self, curves: LossCurves) -> None:
         train = np.asarray(curves.train, dtype=float)
@@ -74,6 +81,7 @@ class NetworkCurvesView(LossCurveView):
             self.test.setData(curves.steps, test, connect="finite")
         if self.test.isVisible() != has_test:
             self.test.setVisible(has_test)
+        self._show_penalised(curves, steps)
         values = np.concatenate([curves.train, test]) if has_test else np.asarray(curves.train)
         finite = values[np.isfinite(values)]
         if finite.size:
@@ -83,3 +91,23 @@ class NetworkCurvesView(LossCurveView):
                 self.plot.setXRange(-0.03 * end, end, padding=0)
             theme.stable_range(self.plot, y=readable_span(min(0.0, float(finite.min())), float(finite.max())),
                                margin=0.05)
+
+    def _show_penalised(self, curves: LossCurves, steps: np.ndarray) -> None:
+        """The training cost's loss part, dotted, while there is a penalty (and the legend says so)."""
+        data = curves.train_data
+        penalised = data is not None
+        if penalised:
+            self.train_data.setData(steps, np.asarray(data, dtype=float), connect="finite")
+        if penalised == self.penalised:
+            return
+        self.penalised = penalised
+        self.train_data.setVisible(penalised)
+        self.legend.clear()
+        if penalised:
+            self.legend.addItem(self.curve, "training: loss + penalty")
+            self.legend.addItem(self.train_data, "training: loss alone")
+        else:
+            self.legend.addItem(self.curve, "training")
+        self.legend.addItem(self.test, "held out (loss alone)" if penalised else "held out")
+        theme.style_legend(self.legend, theme.look())
+        self.legend.fit()  # type: ignore[attr-defined]

@@ -7,10 +7,13 @@
   by its loss, drawn as one line item per colour band.
 
 Held-out points (not trained on) are squares, the training points circles, in both.
-``NetworkLossView`` is the per-point loss bars with the held-out points' bars outlined.
+``NetworkLossView`` is the per-point loss bars with the held-out points' bars outlined and,
+with a penalty, the shared penalty column beside them: the bars' mean plus λ·P(W).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -176,8 +179,21 @@ class NetworkDataView(ClassDataView):
                 item.setVisible(False)
 
 
+@dataclass(frozen=True)
+class _Bars:
+    """What ``PerExampleLossView.show`` reads: the bars, and the mean its dashed line marks."""
+
+    n: int
+    losses: np.ndarray
+    cost: float
+
+
 class NetworkLossView(PerExampleLossView):
-    """One bar per point; the held-out points' bars outlined (they are not in the cost)."""
+    """One bar per point; the held-out points' bars outlined (they are not in the cost).
+
+    With a penalty the shared view's penalty column stands beside the bars: λ·P(W) on the
+    training points' mean loss, its top the training cost (``show_penalty``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -192,13 +208,15 @@ class NetworkLossView(PerExampleLossView):
         if hasattr(self, "held"):
             self.held.setOpts(pen=theme.pen(look.muted, 1, Qt.PenStyle.DotLine))
 
-    def show_points(self, points: PointLosses) -> None:
-        self.show(points)  # type: ignore[arg-type]  (n, losses and cost are all it reads)
+    def show_points(self, points: PointLosses, penalty: float | None = None) -> None:
+        """The bars, the training points' mean loss, and ``penalty`` λ·P(W) beside them (None: no penalty)."""
+        self.show(_Bars(points.n, points.losses, points.data_cost))  # type: ignore[arg-type]
         rows = np.flatnonzero(points.held_out)
         if rows.size == 0 or points.n > SEPARATE_BARS:
             if self.held.isVisible():
                 self.held.setVisible(False)
-            return
-        self.held.setOpts(x=rows, height=points.losses[rows], width=0.8)
-        if not self.held.isVisible():
-            self.held.setVisible(True)
+        else:
+            self.held.setOpts(x=rows, height=points.losses[rows], width=0.8)
+            if not self.held.isVisible():
+                self.held.setVisible(True)
+        self.show_penalty(penalty)
