@@ -4,7 +4,8 @@
 z, the class probabilities (σ(z) for two classes, softmax(z) for K), the probability
 each point gives its true class, every point's loss, the cost, and the same cost computed
 the two ways a framework can: from clipped probabilities and from logits, with a count
-of the points where clipping changed the value.
+of the points where clipping changed the value (cross-entropy only: hinge scores the raw
+outputs and squared error on p takes no log, so neither has a second way).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, get_loss, sigmoid, so
 from lossdesk.model.predictors import LinearPredictor
 
 PROBABILITY_BINS = np.linspace(0.0, 1.0, 21)
+#: the losses that are cross-entropy, computable from clipped probabilities or from logits
+CROSS_ENTROPY = frozenset({"bce", "bce_logits", "cce", "cce_logits"})
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,8 @@ class ClassifierSnapshot:
     losses: np.ndarray
     cost: float
     total: float
-    cost_from_probabilities: float | None  # clipped-probability form (None for hinge)
-    cost_from_logits: float | None  # logit form (None for hinge)
+    cost_from_probabilities: float | None  # clipped-probability form (None but for cross-entropy)
+    cost_from_logits: float | None  # logit form (None but for cross-entropy)
     clipped: int  # points whose loss the probability clip changed
     histogram_edges: np.ndarray
     histogram_counts: np.ndarray  # (K, bins): per true class, over P(class 1) or P(true class)
@@ -84,7 +87,7 @@ def classifier_snapshot(
 
     cost_p = cost_z = None
     clipped = 0
-    if lossobj.name != "hinge" and binary_labels is not None:
+    if lossobj.name in CROSS_ENTROPY and binary_labels is not None:
         y = labels.astype(float) if z.ndim == 1 else labels
         # the loss itself is one of the two ways: its values are those, computed once
         from_p = losses if lossobj is prob_loss else prob_loss._value(y, prob_input)

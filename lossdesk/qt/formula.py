@@ -147,11 +147,31 @@ def cost_formula_room_html() -> str:
             f"<span style='font-size:{small}'>ŷ</span><br><span style='font-size:{small}'>τ</span>")
 
 
-def classification_cost_html(title: str, formula: str, n: int, total: float, cost: float, accuracy: float) -> str:
-    """E.g. 'Binary cross-entropy: cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₃₀ × 13.86 = 0.462', the loss's formula and the accuracy."""
+#: the penalty term a classifier's cost adds (issue 15): w is every weight, the biases never
+CLASSIFICATION_PENALTY_TERMS = {"l2": "λ·½‖w‖²", "l1": "λ·‖w‖₁", "elastic": "λ·(r‖w‖₁ + (1 − r)·½‖w‖²)"}
+
+
+def classification_cost_html(title: str, formula: str, n: int, total: float, cost: float, accuracy: float,
+                             penalty: str | None = None, strength: float = 0.0, l1_ratio: float = 0.5,
+                             penalty_value: float = 0.0) -> str:
+    """E.g. 'Binary cross-entropy: cost = ¹⁄ₙ Σ Lᵢ = ¹⁄₃₀ × 13.86 = 0.462', the loss's formula and the accuracy.
+
+    With a ``penalty`` ("l1", "l2", "elastic") the cost gains its term and live number,
+    'cost = ¹⁄ₙ Σ Lᵢ + λ·½‖w‖² = ¹⁄₃₀ × 13.86 + 0.0123 = 0.474' (``cost`` is the mean loss,
+    ``penalty_value`` λ·P(w)), and the second line gives λ (and r)."""
     look = theme.look()
-    return (f"<span style='font-size:{look.css_pt(SIZE)}; color:{look.ink}'>{escape(title)}: cost = "
-            f"{FRACTION.format(n='n')} Σ L<sub>i</sub> = "
-            f"{FRACTION.format(n=n)} × {num(total)} = <b>{num(cost)}</b></span>"
+    term = CLASSIFICATION_PENALTY_TERMS.get(penalty or "")
+    if term is None:
+        head = (f"cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> = "
+                f"{FRACTION.format(n=n)} × {num(total)} = <b>{num(cost)}</b>")
+        tail = ""
+    else:
+        # a narrow header breaks the line around the term, or after the elastic net's "+", never elsewhere in it
+        term = term.replace(" ", "&nbsp;").replace("+&nbsp;", "+ ")
+        head = (f"cost = {FRACTION.format(n='n')} Σ L<sub>i</sub> + {term} = "
+                f"{FRACTION.format(n=n)} × {num(total)} + {num(penalty_value)} = <b>{num(cost + penalty_value)}</b>")
+        tail = (f"<span style='color:{look.muted}'>   ·   </span>λ = {num(strength)}"
+                + (f", r = {num(l1_ratio, 3)}" if penalty == "elastic" else ""))
+    return (f"<span style='font-size:{look.css_pt(SIZE)}; color:{look.ink}'>{escape(title)}: {head}</span>"
             f"<br><span style='font-size:{look.css_pt(9)}'>{escape(formula)}"
-            f"<span style='color:{look.muted}'>   ·   </span>accuracy {100 * accuracy:.0f} %</span>")
+            f"<span style='color:{look.muted}'>   ·   </span>accuracy {100 * accuracy:.0f} %{tail}</span>")

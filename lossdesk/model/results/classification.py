@@ -18,13 +18,21 @@ the user selected, and a cache that only memoises. It holds:
   cross-entropy, over the margins m = t·s for a score loss (hinge). A score loss has no
   probabilities to show: ``shows_scores`` says so, the decision map then carries the raw
   score s (and the margin lines s = ±1), the selected point its two scores;
-* why the loss cannot score these labels, when it cannot (then nothing else is computed).
+* why the loss cannot score these labels, when it cannot (then nothing else is computed);
+* the penalty (issue 15): cost = mean loss + λ·P(w) on the weights (never the biases), its
+  value at θ, the surface of the total cost (or, with ``parts``, the data cost and the
+  penalty's own level lines), and the regularisation path over the surface's two
+  parameters (the others held at θ) with the current λ's optimum (``SlicePath``);
+* on request (``compare``), cross-entropy against squared error on p for the same data and
+  logistic model: both cost surfaces over the same two parameters, and each loss's pull
+  |dL/dz| against the probability of the true class with the points on it
+  (``LossComparison``); ``wrong_start_race`` races the two from a confidently wrong start.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,14 +43,21 @@ from lossdesk.model.classifier_snapshot import (
     class_histogram,
     classifier_snapshot,
 )
-from lossdesk.model.contours import LinesMemo, SurfaceLines
+from lossdesk.model.confidence import (
+    RACE_LEARNING_RATE,
+    GradientSizes,
+    confidently_wrong_race,
+    gradient_size_against_confidence,
+)
+from lossdesk.model.contours import LinesMemo, SurfaceLines, contour_path
 from lossdesk.model.dataset import ClassificationData
 from lossdesk.model.descent import DescentRun
 from lossdesk.model.losses import LOSSES, PROBABILITY_EPS, sigmoid, softmax
-from lossdesk.model.objective import Objective
-from lossdesk.model.predictors import LinearPredictor
+from lossdesk.model.objective import Objective, penalty_coefficients, penalty_of_weights
+from lossdesk.model.optimizers import make_optimizer
+from lossdesk.model.predictors import LinearPredictor, Logistic
 from lossdesk.model.snapshot import SurfaceWindow
-from lossdesk.model.surface import parameter_surface
+from lossdesk.model.surface import parameter_penalty_surface, parameter_surface
 
 #: grid cells per side of the surface and of the probability map over the plane
 SURFACE_SIZE = 64
@@ -56,6 +71,29 @@ MARGIN_EDGES.flags.writeable = False
 #: the surface window is ± this, doubled until θ sits well inside it
 SMALLEST_HALF_WIDTH = 4.0
 INSIDE = 0.9
+#: the λ the regularisation path visits: the penalty slider's range, 10⁻⁴ to 10, in 41 steps
+PATH_STRENGTHS = np.logspace(-4.0, 1.0, 41)
+PATH_STRENGTHS.flags.writeable = False
+#: an optimum over two parameters is found when a step moves it less than this (relative)
+PATH_TOLERANCE = 1e-8
+PATH_ITERATIONS = 2000
+#: an optimum beyond this is off to infinity (separable points and a tiny λ): left out
+PATH_REACH = 1e3
+#: grid points per side of the penalty's level lines (odd: 0 is on it, so a diamond keeps its corners)
+PENALTY_GRID = 129
+#: the penalty's level lines drawn at these shares of the window's half width (and one through the optimum)
+PENALTY_RADII = (0.2, 0.4, 0.6, 0.8)
+#: cross-entropy against squared error on p ("Why cross-entropy"), on a coarser surface each
+COMPARED = ("bce", "brier")
+COMPARE_SIZE = 48
+COMPARE_POINTS = 1000
+#: the race from a confidently wrong start: steps run, how sure of the wrong class the start
+#: is (the median |z| of the points), the small L2 penalty of the good fit it is made from,
+#: and the share of points that fit must get right for the race to run on the tab's points
+RACE_STEPS = 300
+RACE_SHARPNESS = 5.0
+RACE_FIT_STRENGTH = 1e-2
+RACE_OWN_ACCURACY = 0.8
 
 
 # ============================================================== the parts
@@ -93,7 +131,10 @@ class ConfidenceCurve:
     """The loss against what the model says about the true class, and each point on it.
 
     ``kind`` "log": x is the probability of the true class p, y = −log p. ``kind``
-    "hinge": x is the margin m = t·s (t = ±1), clipped to ``MARGIN_RANGE``, y = max(0, 1 − m).
+    "squared" (squared error on p): x is p again and y = (1 − p)², which is (p₁ − y)² of
+    the probability p₁ of class 1 (p₁ = p for class 1, 1 − p for class 0), at most 1.
+    ``kind`` "hinge": x is the margin m = t·s (t = ±1), clipped to ``MARGIN_RANGE``, y =
+    max(0, 1 − m). ``y_top`` is the highest loss the kind can take (None: no limit).
     """
 
     kind: str
@@ -102,6 +143,7 @@ class ConfidenceCurve:
     point_x: np.ndarray
     point_y: np.ndarray
     x_range: tuple[float, float]
+    y_top: float | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +173,15 @@ class BothWays:
 
 @dataclass(frozen=True)
 class ParameterSurface:
-    """The cost over θ_i (horizontal) and θ_j (vertical), the other parameters at θ."""
+    """The cost over θ_i (horizontal) and θ_j (vertical), the other parameters at θ.
+
+    ``z`` is what is drawn, with its ``lines``: the total cost (mean loss + λ·P), or with
+    ``parts`` the mean loss alone (``data_z``, None when it is ``z`` itself), the penalty's
+    own level lines over it (``penalty_lines``, NaN-separated). ``penalty_note`` says in a
+    few words how the penalty lies over these two parameters ("" without a penalty);
+    ``path`` is the regularisation path over them (None: no penalty, none to draw, or not
+    worked out yet) and ``path_note`` why there is none when there cannot be one.
+    """
 
     axes: tuple[int, int]
     labels: tuple[str, str]
@@ -140,6 +190,73 @@ class ParameterSurface:
     current: tuple[float, float]
     lines: SurfaceLines  # colour range and contour lines
     titles: tuple[str, str] = ("", "")  # the two parameters in plain words (``parameter_title``)
+    data_z: np.ndarray | None = None
+    parts: bool = False
+    penalty_lines: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+    penalty_note: str = ""
+    path: SlicePath | None = None
+    path_note: str = ""
+
+
+@dataclass(frozen=True)
+class SlicePath:
+    """The regularisation path over the surface's two parameters, the others held at θ.
+
+    For each λ of ``strengths`` (ascending) the (θ_i, θ_j) of lowest cost, mean loss +
+    λ·P: ``points`` (m, 2). λ values whose optimum lies too far off to be found (a
+    separable data set drives the weights off to infinity as λ → 0) are left out.
+    ``current`` is the optimum at the current λ ``strength`` (None if it was not found, and
+    at λ = 0, where on separable points there is none).
+    """
+
+    strengths: np.ndarray
+    points: np.ndarray
+    strength: float
+    current: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class LossComparison:
+    """Cross-entropy against squared error on p, for the same data and logistic model.
+
+    ``surfaces`` holds one cost surface per loss of ``COMPARED`` (the mean loss alone, over
+    the main surface's two parameters and window, θ marked). ``gradients`` is each loss's
+    pull |dL/dz| against the probability of the true class (``gradient_size_against_confidence``);
+    ``point_p`` and ``point_sizes`` place the points on those curves (at most
+    ``COMPARE_POINTS`` of them, evenly picked). ``problem`` says why there is nothing to
+    compare (then the rest is empty).
+    """
+
+    problem: str | None
+    losses: tuple[str, ...] = ()
+    surfaces: tuple[ParameterSurface, ...] = ()
+    gradients: GradientSizes | None = None
+    point_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    point_sizes: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WrongStartRace:
+    """Cross-entropy against squared error on p, from one confidently wrong start.
+
+    Both run plain gradient descent (η = ``RACE_LEARNING_RATE``) on the same points from
+    the same start. ``own_points``: on the tab's points (``data``), started at a good fit
+    turned round and sharpened, so that most points are confidently wrong; otherwise on
+    the six points of ``confidence.RACE_X``. ``accuracy[loss][t]`` is the share of points
+    classified right after step t, ``reached[loss]`` the first step at which it comes to
+    ``target`` (the share a good fit gets right; None: not within the steps run).
+    """
+
+    own_points: bool
+    data: ClassificationData | None
+    start: np.ndarray
+    start_p_true: float  # the mean probability of the true class at the start
+    losses: tuple[str, ...]
+    accuracy: dict[str, np.ndarray]
+    target: float
+    reached: dict[str, int | None]
+    steps: int
+    caption: str
 
 
 @dataclass(frozen=True)
@@ -196,10 +313,31 @@ class ClassificationResults:
     path: RunPath | None
     selected: SelectedPoint | None
     spread: Spread | None = None
+    # ---- the penalty (issue 15): None without one chosen; the value is λ·P(w) at θ
+    penalty: str | None = None
+    strength: float = 0.0
+    l1_ratio: float = 0.5
+    penalty_value: float = 0.0
+    comparison: LossComparison | None = None  # only when asked for (``compare``)
 
     @property
     def n_classes(self) -> int:
         return int(self.data.n_classes)
+
+    @property
+    def data_cost(self) -> float:
+        """The mean loss (the cost without its penalty); NaN when the loss cannot score the labels."""
+        return self.snapshot.cost if self.snapshot is not None else math.nan
+
+    @property
+    def cost(self) -> float:
+        """The cost: the mean loss, plus λ·P(w) with a penalty."""
+        return self.data_cost + self.penalty_value
+
+    @property
+    def penalty_bar(self) -> float | None:
+        """The penalty's bar beside the points' losses: λ·P(w), or None without a penalty."""
+        return self.penalty_value if self.penalty is not None else None
 
     @property
     def shows_scores(self) -> bool:
@@ -228,29 +366,43 @@ def same_values(a: Any, b: Any) -> bool:
         return all(same_values(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(same_values(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_values(a[k], b[k]) for k in a)
     return bool(a == b)
 
 
 # ============================================================== the cache
 class ClassificationCache:
-    """Memoises what does not depend on θ, and the last cost surface, nothing else.
+    """Memoises what does not depend on θ, and the last cost surfaces, nothing else.
 
     The objective and the data view's region depend on the data (and the loss); the
     surface over (θ_i, θ_j) on the objective, the window and the other parameters, not on
-    θ_i and θ_j themselves. Keys hold the data set itself, so an ``id`` in a key is never
-    reused while cached.
+    θ_i and θ_j themselves; so do the penalty's surface, its level lines and the
+    regularisation path (the path not on λ either). Keys hold the data set (or the
+    objective) itself, so an ``id`` in a key is never reused while cached.
     """
 
     def __init__(self) -> None:
         self._objective_key: tuple | None = None
         self._objective: Objective | None = None
+        self._penalised_key: tuple | None = None
+        self._penalised: Objective | None = None
         self._surface_key: tuple | None = None
         self._surface: np.ndarray | None = None
+        self._total_key: tuple | None = None
+        self._total: np.ndarray | None = None
+        self._levels_key: tuple | None = None
+        self._levels: tuple[np.ndarray, np.ndarray] | None = None
+        self._path_key: tuple | None = None
+        self._path: SlicePath | None = None
+        self._compared: dict[str, tuple[tuple, Any, Any]] = {}  # name -> (key, value, what the key refers to)
         self._data: Any = None
         self._region_key: tuple | None = None
         self._region: tuple | None = None
         self._region_data: Any = None
         self.lines = LinesMemo()
+        self.data_lines = LinesMemo()
+        self.compare_lines = {name: LinesMemo() for name in COMPARED}
 
     def region(self, data: ClassificationData, scores: bool) -> tuple[tuple[float, float], tuple[float, float]]:
         """``data_region(data, scores)``, computed once per data set."""
@@ -262,6 +414,7 @@ class ClassificationCache:
 
     def objective(self, data: ClassificationData, loss: str, params: dict[str, float],
                   predictor: LinearPredictor) -> Objective:
+        """The data's cost (the mean loss alone, no penalty)."""
         key = (id(data), loss, tuple(sorted(params.items())), predictor)
         if key != self._objective_key or self._objective is None:
             self._objective = Objective.create(loss, data.x, data.labels, predictor, **params)
@@ -269,7 +422,18 @@ class ClassificationCache:
             self._data = data
         return self._objective
 
+    def penalised(self, objective: Objective, penalty: dict[str, Any] | None) -> Objective:
+        """``objective`` with ``penalty`` (``Objective.create``'s arguments) added; itself without one."""
+        if penalty is None:
+            return objective
+        key = (id(objective), tuple(sorted(penalty.items())))
+        if key != self._penalised_key or self._penalised is None:
+            self._penalised = replace(objective, **penalty)  # replace checks the penalty and finds the weights
+            self._penalised_key, self._penalised_of = key, objective
+        return self._penalised
+
     def surface(self, objective: Objective, theta: np.ndarray, i: int, j: int, window: SurfaceWindow) -> np.ndarray:
+        """The mean loss over the window (the penalty is never in it: see ``total``)."""
         others = np.delete(theta, [i, j])
         key = (id(objective), i, j, window, others.tobytes())
         if key != self._surface_key or self._surface is None:
@@ -278,25 +442,76 @@ class ClassificationCache:
             self._surface_objective = objective  # keeps the id in the key from being reused
         return self._surface
 
+    def total(self, data_z: np.ndarray, objective: Objective, theta: np.ndarray, i: int, j: int,
+              window: SurfaceWindow) -> np.ndarray:
+        """``data_z`` plus the penalised ``objective``'s λ·P over the same grid (the same
+        array for the same inputs, so its contour lines are not worked out again)."""
+        if not objective.penalised:
+            return data_z
+        others = np.delete(theta, [i, j])
+        key = (id(data_z), id(objective), i, j, window, others.tobytes())
+        if key != self._total_key or self._total is None:
+            self._total = data_z + parameter_penalty_surface(objective, theta, i, j, window.w_grid, window.b_grid)
+            self._total_key, self._total_of = key, (data_z, objective)
+        return self._total
+
+    def level_lines(self, objective: Objective, theta: np.ndarray, i: int, j: int, window: SurfaceWindow,
+                    through: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+        """``penalty_level_lines``, worked out once per objective, window, held parameters and ring."""
+        others = np.delete(theta, [i, j])
+        key = (id(objective), i, j, window, others.tobytes(), through)
+        if key != self._levels_key or self._levels is None:
+            self._levels = penalty_level_lines(objective, theta, i, j, window, through)
+            self._levels_key, self._levels_of = key, objective
+        return self._levels
+
+    def slice_path(self, objective: Objective, theta: np.ndarray, i: int, j: int,
+                   penalty: dict[str, Any]) -> SlicePath | None:
+        """``slice_path`` for the penalty's kind and r at its λ (the path itself is reused
+        while only λ changes: then only the current λ's optimum is worked out)."""
+        key = path_key(objective, theta, i, j, penalty)
+        strength = float(penalty["strength"])
+        known = self._path if key == self._path_key else None
+        if known is not None and known.strength == strength:
+            return known
+        self._path = slice_path(objective, theta, i, j, penalty["penalty"], penalty["l1_ratio"], strength, known)
+        self._path_key, self._path_of = key, objective
+        return self._path
+
+    def compared(self, name: str, key: tuple, make, hold: Any = None) -> Any:
+        """One memo per part of the comparison: ``make()`` when ``key`` changed. ``hold`` is
+        kept with the value: what the key's ids refer to, so that no id is reused meanwhile."""
+        known = self._compared.get(name)
+        if known is not None and known[0] == key:
+            return known[1]
+        value = make()
+        self._compared[name] = (key, value, hold)
+        return value
+
 
 def objective_for(settings: Any, cache: ClassificationCache | None = None) -> Objective:
-    """The cost the settings' classifier is scored by (what a descent run minimises)."""
+    """The cost the settings' classifier is scored by, its penalty included (what a descent minimises)."""
     data, predictor = settings.data, settings.predictor()
+    penalty = penalty_of(settings)
     if cache is None:
-        return Objective.create(settings.loss, data.x, data.labels, predictor, **settings.params)
-    return cache.objective(data, settings.loss, settings.params, predictor)
+        return Objective.create(settings.loss, data.x, data.labels, predictor, **(penalty or {}), **settings.params)
+    return cache.penalised(cache.objective(data, settings.loss, settings.params, predictor), penalty)
 
 
 # ============================================================== the pure function
 def compute_classification(settings: Any, run: DescentRun | None = None,
                            cache: ClassificationCache | None = None,
                            selected: int | None = None,
-                           hold_window: SurfaceWindow | None = None) -> ClassificationResults:
+                           hold_window: SurfaceWindow | None = None,
+                           parts: bool = False,
+                           compare: bool = False) -> ClassificationResults:
     """Every number the classification tab shows, from its settings and the run.
 
     ``selected`` is the row the user selected (None: none). ``hold_window`` keeps the
     surface's window while a gesture on it is in progress (as long as θ is inside it);
-    otherwise the window follows from θ alone (``surface_window``).
+    otherwise the window follows from θ alone (``surface_window``). ``parts``: the surface
+    shows the mean loss with the penalty's level lines rather than their sum. ``compare``:
+    also cross-entropy against squared error on p (``LossComparison``).
     """
     cache = cache or ClassificationCache()
     data: ClassificationData = settings.data
@@ -305,10 +520,18 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
     names = tuple(predictor.param_names)
     region = cache.region(data, shows_scores(settings.loss))
     problem = settings.label_problem()
+    penalty = penalty_of(settings)
+    kind = penalty["penalty"] if penalty is not None else None
+    lam = penalty["strength"] if penalty is not None else 0.0
+    ratio = penalty["l1_ratio"] if penalty is not None else 0.5
     if problem is not None:
         return ClassificationResults(data, settings.loss, theta, names, region, problem,
-                                     None, None, None, None, None, None, None, None)
+                                     None, None, None, None, None, None, None, None,
+                                     penalty=kind, strength=lam, l1_ratio=ratio)
     snap = classifier_snapshot(data, settings.loss, predictor, theta, settings.params)
+    data_objective = cache.objective(data, settings.loss, settings.params, predictor)
+    objective = cache.penalised(data_objective, penalty)
+    penalty_value = objective.penalty_value(theta)
     both = None
     if snap.cost_from_probabilities is not None and snap.cost_from_logits is not None:
         both = BothWays(snap.cost_from_probabilities, snap.cost_from_logits, snap.clipped)
@@ -317,10 +540,7 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
     if i != j:
         window = hold_window if hold_window is not None and hold_window.contains(theta[i], theta[j]) \
             else surface_window(theta, i, j, run)
-        z = cache.surface(objective_for(settings, cache), theta, i, j, window)
-        surface = ParameterSurface((i, j), (names[i], names[j]), window, z, (float(theta[i]), float(theta[j])),
-                                   cache.lines.lines(window, z),
-                                   (parameter_title(names[i], short=True), parameter_title(names[j], short=True)))
+        surface = cost_surface(cache, data_objective, objective, penalty, theta, (i, j), names, window, parts)
     return ClassificationResults(
         data=data,
         loss=settings.loss,
@@ -333,10 +553,45 @@ def compute_classification(settings: Any, run: DescentRun | None = None,
         confidence=confidence_curve(settings.loss, snap),
         both_ways=both,
         surface=surface,
-        path=run_path(snap, theta, (i, j), run),
+        path=run_path(snap, theta, (i, j), run, penalty_value),
         selected=selected_point(snap, selected, shows_scores(settings.loss)),
         spread=spread_of(settings.loss, snap),
+        penalty=kind,
+        strength=lam,
+        l1_ratio=ratio,
+        penalty_value=penalty_value,
+        comparison=loss_comparison(settings, snap, surface, cache) if compare else None,
     )
+
+
+def cost_surface(cache: ClassificationCache, data_objective: Objective, objective: Objective,
+                 penalty: dict[str, Any] | None, theta: np.ndarray, axes: tuple[int, int],
+                 names: tuple[str, ...], window: SurfaceWindow, parts: bool) -> ParameterSurface:
+    """The cost over the two chosen parameters: the total, or (``parts``, with a penalty)
+    the mean loss with the penalty's level lines; with the regularisation path over them."""
+    i, j = axes
+    data_z = cache.surface(data_objective, theta, i, j, window)
+    titles = (parameter_title(names[i], short=True), parameter_title(names[j], short=True))
+    current = (float(theta[i]), float(theta[j]))
+    if penalty is None:
+        return ParameterSurface((i, j), (names[i], names[j]), window, data_z, current,
+                                cache.lines.lines(window, data_z), titles)
+    weights = objective.penalised_entries() if objective.penalised else _weight_mask(objective.predictor)
+    note = penalty_note(penalty["penalty"], names, weights, i, j)
+    path_note = path_problem(objective.loss.name, weights, i, j)
+    path = None if path_note else cache.slice_path(data_objective, theta, i, j, penalty)
+    parts = bool(parts)
+    if parts:
+        z, lines = data_z, cache.data_lines.lines(window, data_z)
+        through = path.current if path is not None else None
+        level_lines = cache.level_lines(objective, theta, i, j, window, through) if objective.penalised \
+            else (np.zeros(0), np.zeros(0))
+    else:
+        z = cache.total(data_z, objective, theta, i, j, window)
+        lines, level_lines = cache.lines.lines(window, z), (np.zeros(0), np.zeros(0))
+    return ParameterSurface((i, j), (names[i], names[j]), window, z, current, lines, titles,
+                            data_z=None if z is data_z else data_z, parts=parts, penalty_lines=level_lines,
+                            penalty_note=note, path=path, path_note=path_note)
 
 
 # ============================================================== pieces, each pure
@@ -466,10 +721,21 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
+@lru_cache(maxsize=4)
+def squared_curve(samples: int = CONFIDENCE_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """(1 − p)² over p in [0, 1]: squared error on p of a point whose true class gets p (made once)."""
+    p = np.linspace(0.0, 1.0, samples)
+    return _read_only(p), _read_only((1.0 - p) ** 2)
+
+
 def confidence_curve(loss: str, snap: ClassifierSnapshot) -> ConfidenceCurve:
+    """Each point's loss against what the model gives its true class, on the loss's own curve."""
     if loss == "hinge":
         cx, cy = hinge_curve()
         return ConfidenceCurve("hinge", cx, cy, np.clip(snap.margins, *MARGIN_RANGE), snap.losses, MARGIN_RANGE)
+    if loss == "brier":
+        cx, cy = squared_curve()
+        return ConfidenceCurve("squared", cx, cy, snap.p_true, snap.losses, (0.0, 1.0), 1.0)
     cx, cy = log_loss_curve()
     return ConfidenceCurve("log", cx, cy, snap.p_true, snap.losses, (0.0, 1.0))
 
@@ -505,10 +771,13 @@ def surface_window(theta: np.ndarray, i: int, j: int, run: DescentRun | None = N
 
 
 def run_path(snap: ClassifierSnapshot, theta: np.ndarray, axes: tuple[int, int],
-             run: DescentRun | None) -> RunPath:
+             run: DescentRun | None, penalty_value: float = 0.0) -> RunPath:
+    """The run's path over the two axes and its costs (the run's objective carries the
+    penalty); without a run, θ and the cost now (mean loss + ``penalty_value``)."""
     i, j = axes
     if run is None:
-        return RunPath(np.array([[theta[i], theta[j]]], dtype=float), np.array([snap.cost]), 0, None, None)
+        return RunPath(np.array([[theta[i], theta[j]]], dtype=float), np.array([snap.cost + penalty_value]),
+                       0, None, None)
     thetas = np.asarray(run.thetas, dtype=float)
     return RunPath(thetas[:, [i, j]], np.asarray(run.costs, dtype=float), run.steps, run.status, run.message)
 
@@ -534,3 +803,300 @@ def logit_probe(logits: Any, true_class: int) -> LogitProbe:
     p = softmax(z[None, :])[0]
     loss = float(LOSSES["cce_logits"]._value(np.array([true_class]), z[None, :])[0])
     return LogitProbe(z, int(true_class), p, loss)
+
+
+# ============================================================== the penalty
+PENALTY_SHAPES = {"l2": "circles", "l1": "diamonds", "elastic": "rounded diamonds"}
+
+
+def penalty_of(settings: Any) -> dict[str, Any] | None:
+    """The settings' penalty as ``Objective.create`` takes it, or None when none is chosen
+    (a penalty chosen with λ = 0 is kept: it adds 0). r is kept for the elastic net only."""
+    args = getattr(settings, "penalty_args", None)
+    if not args or args.get("penalty") is None:
+        return None
+    kind = args["penalty"]
+    return {"penalty": kind, "strength": float(args.get("strength", 0.0)),
+            "l1_ratio": float(args.get("l1_ratio", 0.5)) if kind == "elastic" else 0.5}
+
+
+def _weight_mask(predictor: Any) -> np.ndarray:
+    mask_of = getattr(predictor, "weight_mask", None)
+    return np.asarray(mask_of(), dtype=bool) if mask_of is not None else np.zeros(predictor.n_params, bool)
+
+
+def penalty_note(kind: str, names: tuple[str, ...], weights: np.ndarray, i: int, j: int) -> str:
+    """How the penalty lies over the surface's two parameters, in a few words."""
+    wi, wj = bool(weights[i]), bool(weights[j])
+    if wi and wj:
+        return f"Both axes are weights: the penalty's level lines are {PENALTY_SHAPES[kind]} around 0."
+    if wi or wj:
+        bias = parameter_title(names[j if wi else i], short=True)
+        return (f"The {bias} is never penalised: along it the penalty stays the same, "
+                "so its level lines run straight across.")
+    return "Both axes are biases, which are never penalised: the penalty adds the same everywhere here."
+
+
+def path_problem(loss: str, weights: np.ndarray, i: int, j: int) -> str:
+    """Why there is no regularisation path over these two parameters ("" when there is one)."""
+    if not (weights[i] or weights[j]):
+        return "λ does not move the optimum of two biases: no path to draw."
+    if LOSSES[loss].prediction == "score":
+        return "Hinge loss has a corner, so its λ path is not worked out here."
+    return ""
+
+
+def path_key(objective: Objective, theta: np.ndarray, i: int, j: int, penalty: dict[str, Any]) -> tuple:
+    """What a regularisation path depends on: the data's objective, the axes, the held
+    parameters, the penalty's kind and r (not λ)."""
+    kind = penalty["penalty"]
+    ratio = float(penalty.get("l1_ratio", 0.5)) if kind == "elastic" else 0.5
+    return (id(objective), i, j, np.delete(np.asarray(theta, dtype=float), [i, j]).tobytes(), kind, ratio)
+
+
+def slice_optimum(objective: Objective, theta: Any, i: int, j: int, l1: float, l2: float, start: Any,
+                  tolerance: float = PATH_TOLERANCE, iterations: int = PATH_ITERATIONS) -> tuple[np.ndarray, bool]:
+    """The (θ_i, θ_j) of lowest mean loss + l1·Σ|u| + l2·½Σu² over those of the two that are
+    weights, the other parameters held at θ; and whether it was found.
+
+    Proximal gradient descent: a gradient step on the smooth part (the mean loss and the
+    L2 term), then the L1 term's soft threshold, which sets a weight to exactly 0; the
+    step length from the last two gradients (Barzilai–Borwein), halved until the cost
+    falls enough. ``objective`` is the data's own (no penalty). Stops when a step moves
+    (θ_i, θ_j) less than ``tolerance`` (relative); not found after ``iterations`` steps,
+    or once it runs off beyond ``PATH_REACH``.
+    """
+    th = np.array(theta, dtype=float)
+    mask = _weight_mask(objective.predictor)[[i, j]].astype(float)
+    threshold = l1 * mask
+
+    def smooth(u: np.ndarray) -> tuple[float, np.ndarray]:
+        th[i], th[j] = u
+        cost, grad = objective.cost_and_gradient(th)
+        g = np.array([grad[i], grad[j]]) + l2 * mask * u
+        return cost + 0.5 * l2 * float(np.sum(mask * u * u)), g
+
+    u = np.array(start, dtype=float)
+    f, g = smooth(u)
+    if not (math.isfinite(f) and np.all(np.isfinite(g))):
+        return u, False
+    t = 1.0
+    for _ in range(iterations):
+        while True:
+            v = u - t * g
+            nu = np.sign(v) * np.maximum(np.abs(v) - t * threshold, 0.0)
+            d = nu - u
+            nf, ng = smooth(nu)
+            if math.isfinite(nf) and nf <= f + float(g @ d) + (0.5 / t) * float(d @ d) + 1e-15 * abs(f):
+                break
+            t *= 0.5
+            if t < 1e-14:
+                return u, False
+        size = float(np.sqrt(d @ d))
+        if size <= tolerance * (1.0 + float(np.sqrt(nu @ nu))):
+            return nu, True
+        if float(np.abs(nu).max()) > PATH_REACH:
+            return nu, False
+        dg = ng - g
+        sy = float(d @ dg)
+        t = min(max(float(d @ d) / sy, 1e-10), 1e10) if sy > 0 else 2.0 * t
+        u, f, g = nu, nf, ng
+    return u, False
+
+
+def slice_path(objective: Objective, theta: Any, i: int, j: int, kind: str, l1_ratio: float = 0.5,
+               strength: float = 0.0, known: SlicePath | None = None,
+               strengths: np.ndarray = PATH_STRENGTHS) -> SlicePath:
+    """The regularisation path over (θ_i, θ_j), the others held at θ, and the optimum at λ = ``strength``.
+
+    Worked out from the largest λ down, each optimum starting from the last (the path is
+    continuous, and squared error on p has more than one valley); it stops at the first λ
+    whose optimum is not found. ``known`` (a path for the same data, axes, held parameters,
+    kind and r) is reused: then only the optimum at ``strength`` is worked out.
+    """
+    theta = np.asarray(theta, dtype=float)
+    weights = _weight_mask(objective.predictor)
+    if known is not None:
+        lams, points = known.strengths, known.points
+    else:
+        start = np.array([0.0 if weights[i] else theta[i], 0.0 if weights[j] else theta[j]])
+        kept, found = [], []
+        for lam in np.asarray(strengths, dtype=float)[::-1]:
+            u, ok = slice_optimum(objective, theta, i, j, *penalty_coefficients(kind, lam, l1_ratio), start)
+            if not ok:
+                break
+            kept.append(float(lam))
+            found.append(u)
+            start = u
+        lams = _read_only(np.array(kept[::-1], dtype=float))
+        points = _read_only(np.array(found[::-1], dtype=float).reshape(-1, 2))
+    if lams.size:
+        near = int(np.argmin(np.abs(np.log(lams) - math.log(strength)))) if strength > 0 else 0
+        start = points[near]
+    else:
+        start = theta[[i, j]]
+    if strength <= 0:  # no penalty: no ring (on separable points the optimum is off at infinity)
+        return SlicePath(lams, points, float(strength), None)
+    u, ok = slice_optimum(objective, theta, i, j, *penalty_coefficients(kind, strength, l1_ratio), start)
+    return SlicePath(lams, points, float(strength), (float(u[0]), float(u[1])) if ok else None)
+
+
+def penalty_level_lines(objective: Objective, theta: Any, i: int, j: int, window: SurfaceWindow,
+                        through: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The penalised ``objective``'s level lines {λ·P = h} over the window, NaN-separated (x, y).
+
+    They are the contours of ``parameter_penalty_surface`` on a fine grid, so they show what
+    is true whatever the two axes are: circles (L2) or diamonds (L1) around 0 over two
+    weights, straight lines across a bias (the penalty does not change along it), none over
+    two biases. One level for each share of ``PENALTY_RADII`` of the window's half width,
+    and one through ``through`` (the optimum at this λ: there the data cost's contour just
+    touches the penalty's).
+    """
+    weights = objective.penalised_entries()
+    if not objective.penalised or not (weights[i] or weights[j]):
+        return np.zeros(0), np.zeros(0)
+    gi = np.linspace(*window.w_range, PENALTY_GRID)
+    gj = np.linspace(*window.b_range, PENALTY_GRID)
+    z = parameter_penalty_surface(objective, theta, i, j, gi, gj)
+    held = np.array(theta, dtype=float)
+    held[i] = held[j] = 0.0
+    base = objective.penalty_value(held)  # the held weights' share: the same everywhere here
+    args = (objective.penalty, objective.strength, objective.l1_ratio)
+    half = min(window.w_range[1] - window.w_range[0], window.b_range[1] - window.b_range[0]) / 2
+    levels = [base + float(penalty_of_weights(np.array([r * half]), *args)[0]) for r in PENALTY_RADII]
+    if through is not None:
+        at = np.array([through[0] if weights[i] else 0.0, through[1] if weights[j] else 0.0])
+        level = base + float(penalty_of_weights(at, *args).sum())
+        if level > base * (1 + 1e-12) + 1e-15:
+            levels.append(level)
+    return contour_path(gi, gj, z, np.unique(np.array(levels)))
+
+
+# ============================================================== cross-entropy against squared error on p
+def _picked(n: int, most: int) -> np.ndarray:
+    """Up to ``most`` of n indices, evenly spread (all of them when n ≤ most)."""
+    return np.arange(n) if n <= most else np.unique(np.linspace(0, n - 1, most).astype(np.intp))
+
+
+def comparison_problem(settings: Any) -> str | None:
+    """Why the comparison cannot be drawn for these settings (None: it can)."""
+    k = settings.data.n_classes
+    if k != 2:
+        return (f"Cross-entropy and squared error on p are compared here for two classes; "
+                f"these points have {k}. Load a data set of two classes to see them side by side.")
+    if LOSSES[settings.loss].task != "binary":
+        return ("The comparison uses the logistic model of the two-class losses: choose binary "
+                "cross-entropy, or squared error on p, in the Loss list.")
+    return None
+
+
+def loss_comparison(settings: Any, snap: ClassifierSnapshot, surface: ParameterSurface | None,
+                    cache: ClassificationCache) -> LossComparison:
+    """Cross-entropy against squared error on p for the settings' data and logistic model at θ."""
+    problem = comparison_problem(settings)
+    if problem is not None:
+        return LossComparison(problem)
+    data, predictor = settings.data, settings.predictor()
+    theta = np.asarray(settings.theta, dtype=float)
+    gradients = cache.compared("gradients", (), lambda: gradient_size_against_confidence(COMPARED))
+    rows = _picked(snap.n, COMPARE_POINTS)
+    q = np.clip(snap.p_true[rows], PROBABILITY_EPS, 1.0 - PROBABILITY_EPS)  # the curve's domain is (0, 1)
+    sizes = gradient_size_against_confidence(COMPARED, q).sizes
+    surfaces = []
+    if surface is not None:
+        i, j = surface.axes
+        w = surface.window
+        window = SurfaceWindow(w.w_range, w.b_range, COMPARE_SIZE)
+        others = np.delete(theta, [i, j]).tobytes()
+        for name in COMPARED:
+            objective = cache.compared(f"objective {name}", (id(data), predictor), lambda name=name: Objective.create(
+                name, data.x, data.labels, predictor), hold=data)
+            z = cache.compared(f"surface {name}", (id(objective), i, j, window, others), lambda o=objective: (
+                parameter_surface(o, theta, i, j, window.w_grid, window.b_grid)), hold=objective)
+            surfaces.append(ParameterSurface(surface.axes, surface.labels, window, z, surface.current,
+                                             cache.compare_lines[name].lines(window, z), surface.titles))
+    return LossComparison(None, COMPARED, tuple(surfaces), gradients, q, sizes)
+
+
+def _logistic_fit(x: np.ndarray, y: np.ndarray, strength: float = RACE_FIT_STRENGTH, steps: int = 30) -> np.ndarray:
+    """A good logistic fit θ = (w…, b): Newton's method on BCE + strength·½‖w‖² (the small
+    penalty keeps it finite on separable points), each step halved until the cost falls."""
+    objective = Objective.create("bce_logits", x, y, Logistic(x.shape[1]), penalty="l2", strength=strength)
+    xb = np.column_stack([objective.x, np.ones(objective.n)])
+    ridge = strength * _weight_mask(objective.predictor)
+    theta = np.zeros(xb.shape[1])
+    cost, grad = objective.cost_and_gradient(theta)
+    for _ in range(steps):
+        p = sigmoid(xb @ theta)
+        hessian = (xb * (p * (1.0 - p))[:, None]).T @ xb / objective.n + np.diag(ridge + 1e-12)
+        step = np.linalg.solve(hessian, grad)
+        t = 1.0
+        while t > 1e-6:
+            trial = theta - t * step
+            new_cost, new_grad = objective.cost_and_gradient(trial)
+            if new_cost <= cost:
+                break
+            t *= 0.5
+        else:
+            break
+        theta, cost, grad = trial, new_cost, new_grad
+        if float(np.abs(grad).max()) < 1e-10:
+            break
+    return theta
+
+
+def wrong_start(data: ClassificationData) -> tuple[np.ndarray, float] | None:
+    """A start for the race on ``data`` (two classes): a good fit turned round and sharpened
+    so that the median point sits at |z| = ``RACE_SHARPNESS`` on the wrong side, and the share
+    of points the fit gets right. None when no line gets most points right (XOR, rings): a
+    start cannot then be confidently wrong about most of them."""
+    if data.n_classes != 2 or data.n < 2:
+        return None
+    y = data.labels.astype(float)
+    theta = _logistic_fit(data.x, y)
+    z = Logistic(data.n_features).raw(theta, data.x)
+    accuracy = float(np.mean((z > 0) == (y > 0.5)))
+    spread = float(np.median(np.abs(z)))
+    if not (np.all(np.isfinite(theta)) and accuracy >= RACE_OWN_ACCURACY and spread > 1e-9):
+        return None
+    return -(RACE_SHARPNESS / spread) * theta, accuracy
+
+
+def race_learning_rate(x: np.ndarray) -> float:
+    """Plain gradient descent's η: ``RACE_LEARNING_RATE``, smaller where the points' scale
+    would make it unstable (η ≤ 1/L, L = ¼·the largest eigenvalue of XᵀX/n, BCE's steepest curvature)."""
+    xb = np.column_stack([np.asarray(x, dtype=float).reshape(len(x), -1), np.ones(len(x))])
+    top = float(np.linalg.eigvalsh(xb.T @ xb / xb.shape[0]).max())
+    return min(RACE_LEARNING_RATE, 4.0 / top) if top > 0 else RACE_LEARNING_RATE
+
+
+def wrong_start_race(data: ClassificationData | None = None, steps: int = RACE_STEPS) -> WrongStartRace:
+    """Race cross-entropy against squared error on p from one confidently wrong start.
+
+    On ``data``'s points when a line gets most of them right (``wrong_start``); otherwise,
+    or without data, on the six points and the start of ``confidence.RACE_X``.
+    """
+    made = wrong_start(data) if data is not None else None
+    if made is None:
+        race = confidently_wrong_race(losses=COMPARED, max_steps=steps)
+        start, target = race.runs[COMPARED[0]].thetas[0], 1.0
+    else:
+        start, target = made
+        race = confidently_wrong_race(data.x, data.labels.astype(float), COMPARED, start,
+                                      make_optimizer("gd", lr=race_learning_rate(data.x)), steps)
+    level = target - 1e-9  # a share of points, computed the same way: no rounding may stop it
+    reached = {name: race.steps_to_accuracy(name, level) for name in COMPARED}
+    p0 = float(race.p_true[COMPARED[0]][0])
+    return WrongStartRace(made is not None, data if made is not None else None, np.asarray(start, dtype=float),
+                          p0, COMPARED, {k: np.asarray(v) for k, v in race.accuracy.items()}, target, reached,
+                          steps, race_caption(made is not None, p0, target, reached, steps))
+
+
+def race_caption(own: bool, p_true: float, target: float, reached: dict[str, int | None], steps: int) -> str:
+    """One line: how soon each loss gets the points right from the same wrong start."""
+    def took(k: int | None) -> str:
+        return f"not within {steps}" if k is None else f"in {k}"
+
+    where = "From" if own else "On six points of its own (no line is sure and wrong about most of yours), from"
+    return (f"{where} p(true class) ≈ {100 * p_true:.1f}\u00a0%, cross-entropy gets {100 * target:.0f}\u00a0% "
+            f"right {took(reached['bce'])} steps, squared error on p {took(reached['brier'])}.")

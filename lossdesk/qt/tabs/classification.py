@@ -5,21 +5,36 @@ Settings in, results out, views drawn. Every choice lives in the tab's
 step each); the hovered and selected points are its ``PointMarks``. ``results()`` is
 ``compute_classification`` of the current settings, the descent run (transient tab state)
 and the selected point; every view and readout draws that one value.
+
+With a penalty (issue 15) the cost is the mean loss + λ·P(w): the side column's penalty
+box chooses it, the formula adds its term and number, the loss panel stands a penalty bar
+on the mean, and the surface shows the total cost (or, switched, the mean loss with the
+penalty's level lines) and the regularisation path over its two parameters, the others
+held, ringed at the current λ. Each λ's optimum is a converged fit, so the path is worked
+out off the GUI thread (``PathLater``) and drawn when it arrives.
+
+The side page "Why BCE?" (``WhyCrossEntropyPage``) compares cross-entropy with squared
+error on p for the same points and model; it is computed only while it is shown, and its
+race from a confidently wrong start runs off the GUI thread when its button is pressed.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QMenu,
+    QPushButton,
     QSplitter,
     QStyle,
     QStyleOptionTabWidgetFrame,
@@ -32,16 +47,22 @@ from lossdesk.model import LOSSES, PRESETS, DescentRun
 from lossdesk.model.results.classification import (
     ClassificationCache,
     ClassificationResults,
+    SlicePath,
+    WrongStartRace,
     compute_classification,
     data_region,
     objective_for,
     parameter_title,
+    path_key,
     shows_scores,
+    slice_path,
+    wrong_start_race,
 )
 from lossdesk.model.results.regression import GRADIENT_TOL
 from lossdesk.model.results.runs import advance_run, run_news
 from lossdesk.model.snapshot import SurfaceWindow
 from lossdesk.qt import theme
+from lossdesk.qt.background import NewestWins
 from lossdesk.qt.controls.binding import (
     show_choice,
     show_enabled,
@@ -53,10 +74,13 @@ from lossdesk.qt.controls.dataset_table import DatasetEditor
 from lossdesk.qt.controls.descent_panel import DescentPanel
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
+from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import classification_cost_html
 from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
+from lossdesk.qt.tabs.why_cross_entropy import TITLE as WHY_TITLE
+from lossdesk.qt.tabs.why_cross_entropy import WhyCrossEntropyPage
 from lossdesk.qt.views.class_data import ClassDataView
 from lossdesk.qt.views.class_probabilities import ClassProbabilitiesView
 from lossdesk.qt.views.loss_curve import LossCurveView
@@ -105,13 +129,87 @@ TITLES = {
               ("Loss against margin", "Hinge loss max(0, 1 − m): zero once a point is on its side "
                                       "by a margin of 1, growing in a straight line below that")),
 }
+#: the confidence panel's tooltip under squared error on p: a wrong point costs at most 1
+SQUARED_TRUTH_TIP = ("Squared error on p, (1 − p)² for the probability p of the true class: a confidently "
+                     "wrong point costs at most 1, where cross-entropy's −log p grows without end")
+NO_SECOND_WAY = {
+    "hinge": "Hinge loss scores the raw outputs: it uses no probabilities.",
+    "brier": "Squared error on p takes no logarithm: it is worked out from the probability alone, "
+             "with nothing to clip.",
+}
+PENALTY_TIP = ("Draw the mean loss alone with the penalty's level lines over it, instead of their sum. "
+               "Over two weights they are circles (L2) or diamonds (L1) around 0; along a bias, which is "
+               "never penalised, they run straight across. The penalised optimum sits where a contour of "
+               "the mean loss just touches one of them.")
+PATH_WAITING_TEXT = "working out the λ path…"
+WHY_TAB = "Why BCE?"
 BOTH_WAYS_TIP = ("Libraries compute cross-entropy in one of two ways: from the probabilities, clipped to "
                  "[10⁻⁷, 1 − 10⁻⁷] so that log 0 never happens, or straight from the logits (the raw "
                  "scores before the sigmoid or softmax), which needs no clipping and stays exact.")
-#: changes that move the model alone: the controls show nothing of them
-MODEL_ONLY = frozenset({"theta", "run"})
+#: changes that move the model alone (or what the views show of it): the controls show nothing of them
+MODEL_ONLY = frozenset({"theta", "run", "path", "parts", "compare"})
 #: settings whose change makes a descent run in progress meaningless
-RUN_INPUTS = frozenset({"source", "loss", "loss_params", "optimizer"})
+RUN_INPUTS = frozenset({"source", "loss", "loss_params", "optimizer", "penalty", "strength", "l1_ratio"})
+
+
+class PathLater(ClassificationCache):
+    """The classification cache, with the regularisation path worked out off the GUI thread.
+
+    Each λ's optimum is a converged fit, too slow for a frame: ``slice_path`` asks a worker
+    (``NewestWins``: a newer request supersedes an older one) and returns what is known
+    meanwhile: the path for the same data, axes and held parameters with its last ring
+    (only λ moved), or None. When the worker's answer arrives ``ready()`` is called and
+    the next call returns it.
+    """
+
+    def __init__(self, ready: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__()
+        self.ready = ready
+        self.paths = NewestWins(parent)
+        self.paths.finished.connect(self._arrived)
+        self.paths.failed.connect(self._failed)
+        self.errors: list[str] = []
+        self.version = 0  # a new answer: the results are computed again
+        self._asked: tuple | None = None  # (tag, the objective it is for)
+
+    @property
+    def waiting(self) -> bool:
+        """A path asked for has not arrived yet."""
+        return self._asked is not None
+
+    def slice_path(self, objective, theta, i, j, penalty) -> SlicePath | None:
+        key = path_key(objective, theta, i, j, penalty)
+        strength = float(penalty["strength"])
+        known = self._path if key == self._path_key else None
+        if known is not None and known.strength == strength:
+            self._asked = None
+            return known
+        tag = (key, strength)
+        if self._asked is None or self._asked[0] != tag:
+            self._asked = (tag, objective)
+            self.paths.submit(tag, partial(slice_path, objective, np.array(theta, dtype=float), i, j,
+                                           penalty["penalty"], penalty["l1_ratio"], strength, known))
+        if known is None and self._path_key is not None and _same_but_held(key, self._path_key):
+            return self._path  # only the held parameters moved (a descent step): the last path meanwhile
+        return known
+
+    def _arrived(self, tag: tuple, value: SlicePath) -> None:
+        asked = self._asked
+        if asked is None or asked[0] != tag:
+            return
+        self._path_key, self._path, self._path_of = tag[0], value, asked[1]
+        self._asked = None
+        self.version += 1
+        self.ready()
+
+    def _failed(self, _tag: tuple, text: str) -> None:
+        self._asked = None
+        self.errors.append(text)
+
+
+def _same_but_held(key: tuple, other: tuple) -> bool:
+    """Two ``path_key`` values that differ in the held parameters at most."""
+    return key[:3] == other[:3] and key[4:] == other[4:]
 
 
 class SideTabs(QTabWidget):
@@ -149,6 +247,10 @@ class ColumnText(FormulaLabel):
     """Live numbers in the side column: a ``FormulaLabel`` (new numbers repaint it alone) as
     narrow as a word-wrapped label may be, since the column sets the width and the text wraps."""
 
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)  # it draws its text wrapped: whoever measures it asks its height at a width
+
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
@@ -160,8 +262,11 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.history, self.marks = store, history, marks
-        self.cache = ClassificationCache()
+        self.cache = PathLater(lambda: self.settings_changed(frozenset({"path"})), self)
         self.run: DescentRun | None = None
+        self.race: WrongStartRace | None = None  # the last race asked for (transient, like the run)
+        self._race_for: Any = None  # the data set it was asked for
+        self.race_worker = NewestWins(self)
         self._results: ClassificationResults | None = None
         self._results_for: tuple = (None, None)  # the settings value and run it was computed for
         self._results_key: tuple = ()
@@ -188,9 +293,13 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.data_panel.add_header_widget(self.add_class)
         self.surface_panel = ViewPanel("Cost surface", self.surface_view.widget,
                                        "The cost over the two chosen parameters, the others held where they are; "
-                                       "drag the ring to set those two")
+                                       "drag the ring to set those two. With a penalty the pink curve is the "
+                                       "regularisation path: the lowest point of this surface for every λ from "
+                                       "10⁻⁴ to 10, ringed at the λ chosen.")
         self.loss_panel = ViewPanel("Loss of each point", self.loss_view.widget,
-                                    "One bar per point; the dashed line is the cost")
+                                    "One bar per point; the dashed line is the cost. With a penalty, the green "
+                                    "bar right of them is λ·P(w) standing on the mean, and its top, the dotted "
+                                    "line, is the cost.")
         self.hist_panel = ViewPanel(TITLES["hist"][0][0], self.hist_view.widget, TITLES["hist"][0][1])
         self.truth_panel = ViewPanel(TITLES["truth"][0][0], self.truth_view.widget, TITLES["truth"][0][1])
         self.curve_panel = ViewPanel("Loss curve", self.curve_view.widget, "The cost after each descent step")
@@ -198,6 +307,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         # The three texts with live numbers draw their rich text themselves: new numbers
         # repaint the label alone, never re-lay out and repaint the whole window.
         self.formula = FormulaLabel()
+        self.formula.setWordWrap(True)  # drawn wrapped (FormulaLabel): measured by its height at a width
         theme.styled(self.formula, theme.formula_style)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
@@ -244,7 +354,19 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.both_ways = ColumnText()
         self.both_ways.setToolTip(BOTH_WAYS_TIP)
         form.addRow(self.both_ways)
+        self.why_button = QPushButton(f"{WHY_TITLE} ›")
+        self.why_button.setToolTip("Open the page that compares cross-entropy with squared error on p")
+        form.addRow(self.why_button)
         clay.addWidget(loss_box)
+        self.penalty = PenaltyControls(store)
+        self.parts_box = QCheckBox("show data cost and penalty")
+        self.parts_box.setToolTip(PENALTY_TIP)
+        self.penalty_note = ColumnText()
+        self.penalty.layout().addRow(self.parts_box)  # what the surface shows of the penalty, by its controls
+        self.penalty.layout().addRow(self.penalty_note)
+        for widget in (self.parts_box, self.penalty_note):
+            widget.setVisible(False)  # only with a penalty
+        clay.addWidget(self.penalty)
         self.descent = DescentPanel(store, self)
         for form in [self.descent.layout(), *self.descent.findChildren(QFormLayout)]:
             if isinstance(form, QFormLayout):  # long labels go above their control with larger text
@@ -265,6 +387,9 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.side.addTab(controls, "Controls")
         self.side.addTab(self.editor, "Data table")
         self.side.addTab(self.playground, "Logits")
+        self.why_page = WhyCrossEntropyPage()
+        self.side.addTab(self.why_page, WHY_TAB)
+        self.side.setTabToolTip(self.side.count() - 1, f"{WHY_TITLE} Why classifiers train on cross-entropy")
         self.side.setMinimumWidth(250)
         self.side.setMaximumWidth(380)
 
@@ -316,6 +441,13 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             lambda pos: self.marks.set_hover(self.loss_view.bar_at(pos)))
         self.surface_view.handleMoved.connect(self._handle_moved)
         self.surface_view.handle.sigPositionChangeFinished.connect(self._handle_released)
+        self.penalty.status.connect(self.show_message)
+        self.parts_box.toggled.connect(lambda _on: self.settings_changed(frozenset({"parts"})))
+        self.why_button.clicked.connect(lambda: self.side.setCurrentWidget(self.why_page))
+        self.side.currentChanged.connect(lambda _i: self.settings_changed(frozenset({"compare"})))
+        self.why_page.raceRequested.connect(self.start_race)
+        self.race_worker.finished.connect(self._race_arrived)
+        self.race_worker.failed.connect(self._race_failed)
 
     def preset_controls(self) -> tuple[QComboBox, FloatSlider]:
         return self.preset, self.noise
@@ -488,13 +620,19 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def results(self) -> ClassificationResults:
         """The numbers for the current settings, run step and selection (computed once per change)."""
         value, run = self.store.value, self.run
+        parts, compare = self.parts_box.isChecked(), self.comparing()
         key = (run.steps if run is not None else -1, run.status if run is not None else None,
-               self.marks.selected, self._held_window)
+               self.marks.selected, self._held_window, parts, compare, self.cache.version)
         if (self._results is None or self._results_for[0] is not value or self._results_for[1] is not run
                 or self._results_key != key):
-            self._results = compute_classification(value, run, self.cache, self.marks.selected, self._held_window)
+            self._results = compute_classification(value, run, self.cache, self.marks.selected, self._held_window,
+                                                   parts=parts, compare=compare)
             self._results_for, self._results_key = (value, run), key
         return self._results
+
+    def comparing(self) -> bool:
+        """Whether the page "Why BCE?" is in front (only then is its comparison worked out)."""
+        return self.side.currentWidget() is self.why_page
 
     # ==================================================================== drawing
     def _marks_changed(self) -> None:
@@ -507,6 +645,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             if not changed <= MODEL_ONLY:
                 self._show_controls()
             self._show_model(res)
+            if self.comparing():
+                self._show_why(res)
         self._show_marks(res)
 
     def _show_data(self, res: ClassificationResults) -> None:
@@ -521,13 +661,14 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             self.data_view.fit_range(res.region)
         self._shown["data"], self._shown["source"], self._shown["scores"] = data, source, scores
         self._shown.pop("point", None)
-        self._show_titles(scores)
 
-    def _show_titles(self, scores: bool) -> None:
+    def _show_titles(self, scores: bool, loss: str = "") -> None:
         """Probability views say probability; under a score loss they say score and margin."""
         for panel, key in ((self.hist_panel, "hist"), (self.truth_panel, "truth")):
             title, about = TITLES[key][int(scores)]
-            if panel.title.text() != title:
+            if key == "truth" and loss == "brier":
+                about = SQUARED_TRUTH_TIP
+            if panel.title.text() != title or panel.title._about != about:
                 panel.title._about = about  # what HeaderLabel puts under the title in its tooltip
                 panel.title.setText(title)
                 panel.title.setToolTip(f"<b>{title}</b><br>{about}")
@@ -535,6 +676,11 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def _show_controls(self) -> None:
         s = self.store.value
         show_choice(self.loss, s.loss)
+        self._show_titles(shows_scores(s.loss), s.loss)
+        self.penalty.refresh(s)
+        chosen = s.penalty != "none"
+        show_visible(self.parts_box, chosen)
+        show_visible(self.penalty_note, chosen)
         names = s.predictor().param_names
         if self._shown.get("param_names") != names:
             with signals_blocked(self.param_i, self.param_j):
@@ -582,30 +728,53 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.truth_view.show(res.confidence)
         self._show_numbers(res)
         surface = res.surface
+        self.loss_view.show_penalty(res.penalty_bar)
         if surface is not None:
             if self._shown.get("surface") is not surface.z or self._shown.get("window") != surface.window:
                 self.surface_view.set_axis_labels(*surface.titles)
                 self.surface_view.show_surface(surface.window, surface.z, surface.lines)
                 self._shown["surface"], self._shown["window"] = surface.z, surface.window
             self.surface_view.show_current(*surface.current)
+            self._show_penalty_parts(res)
         path = res.path
         self.surface_view.show_path(path.points)
         self.curve_view.show(path.costs, None)
         show_text(self.curve_panel.readout, "" if path.status is None else f"step {path.steps}   cost {path.costs[-1]:.4g}")
         self.descent.show_run_text(path.message)
 
+    def _show_penalty_parts(self, res: ClassificationResults) -> None:
+        """The penalty's level lines, the regularisation path and what the surface panel says of them."""
+        surface = res.surface
+        assert surface is not None
+        self.surface_view.show_penalty_lines(*surface.penalty_lines)
+        path = surface.path
+        if path is None or path.points.size == 0:
+            self.surface_view.show_reg_path(np.zeros(0), np.zeros(0), None)
+        else:
+            self.surface_view.show_reg_path(path.points[:, 0], path.points[:, 1], path.current)
+        waiting = res.penalty is not None and not surface.path_note and self.cache.waiting
+        show_text(self.surface_panel.readout, PATH_WAITING_TEXT if waiting else "")
+        if res.penalty is not None:
+            note = surface.penalty_note + (f" {surface.path_note}" if surface.path_note else "")
+            show_text(self.penalty_note, note)
+
     def _show_numbers(self, res: ClassificationResults) -> None:
         snap = res.snapshot
         assert snap is not None
         loss = LOSSES[res.loss]
         show_text(self.formula, classification_cost_html(loss.title, formula_of(res.loss), snap.n, snap.total,
-                                                         snap.cost, snap.accuracy))
-        show_text(self.loss_panel.readout, f"cost = {snap.cost:.4g}")
+                                                         snap.cost, snap.accuracy, res.penalty, res.strength,
+                                                         res.l1_ratio, res.penalty_value))
+        if res.penalty is not None:
+            show_text(self.loss_panel.readout,
+                      f"mean = {res.data_cost:.4g}   penalty = {res.penalty_value:.4g}   cost = {res.cost:.4g}")
+        else:
+            show_text(self.loss_panel.readout, f"cost = {snap.cost:.4g}")
         show_text(self.data_panel.readout, f"n = {snap.n}   K = {res.n_classes}")
         both = res.both_ways
         self._shown["both_ways_look"] = theme.look()
         if both is None:
-            show_text(self.both_ways, "Hinge loss scores the raw outputs: it uses no probabilities.")
+            show_text(self.both_ways, NO_SECOND_WAY.get(res.loss, NO_SECOND_WAY["hinge"]))
             return
         text = (f"Cost worked out from the probabilities: <b>{both.from_probabilities:.6g}</b><br>"
                 f"and straight from the scores: <b>{both.from_logits:.6g}</b>")
@@ -644,6 +813,57 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             show_text(self.point_text, f"Point {point.row}, class {point.true_class}: "
                                        f"p<sub>{point.true_class}</sub> = {point.p_true:.4f}, loss = {point.loss:.4f}")
         self._shown["point"], self._shown["point_scores"] = point, scores
+
+    def settle(self, msecs: int = 5000) -> None:
+        """Wait for the work off the GUI thread (the λ path, a race) and show it (for pictures)."""
+        for worker in (self.cache.paths, self.race_worker):
+            worker.wait(msecs)
+        QApplication.processEvents()
+
+    # ==================================================================== BCE or squared error?
+    def _show_why(self, res: ClassificationResults) -> None:
+        """The comparison page, and its race as it stands for the points now."""
+        comparison = res.comparison
+        if comparison is None and res.label_problem is not None:
+            self.why_page.show_comparison(None)
+            self.why_page.problem.setText(res.label_problem)
+            self.why_page.problem.setVisible(True)
+            return
+        self.why_page.show_comparison(comparison)
+        self._show_race()
+
+    def _show_race(self) -> None:
+        if self.race_worker.waiting:
+            state = "waiting"
+        elif self.race is not None and self._race_for is not self.store.value.data:
+            state = "stale"
+        else:
+            state = ""
+        shown = self._shown.get("race")
+        if shown is not None and shown[0] is self.race and shown[1] == state:
+            return
+        self._shown["race"] = (self.race, state)
+        self.why_page.show_race(self.race, state)
+
+    def start_race(self) -> None:
+        """Race cross-entropy against squared error on p from a confidently wrong start on the
+        tab's points (worked out off the GUI thread; the page shows it when it arrives)."""
+        data = self.store.value.data
+        if data.n_classes != 2:
+            self.show_message("The race needs two classes of points.", "warning")
+            return
+        self._race_for = data
+        self.race_worker.submit(("race", id(data)), partial(wrong_start_race, data))
+        self._show_race()
+
+    def _race_arrived(self, _tag: tuple, race: WrongStartRace) -> None:
+        self.race = race
+        if self.comparing():
+            self._show_race()
+
+    def _race_failed(self, _tag: tuple, text: str) -> None:
+        self.show_message("The race could not be run for these points.", "warning")
+        self._show_race()
 
     # ==================================================================== messages
     def show_message(self, text: str, level: str = "info") -> None:

@@ -77,6 +77,27 @@ def _blend(base: np.ndarray, tint: np.ndarray, strength: np.ndarray) -> np.ndarr
     return out
 
 
+class Mark(pg.ScatterPlotItem):
+    """A ring drawn over a point (the hovered or selected one) that the mouse goes through.
+
+    pyqtgraph hands a click to the topmost item under the cursor that takes it, whatever
+    its accepted buttons, and a scatter item takes a click on any of its own points: a
+    ring over the hovered point would take the click meant for the point, which then was
+    never selected. The ring declines every click and drag, so the point below gets it.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt naming)
+        ev.ignore()
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802
+        ev.ignore()
+
+
 class ClassDataView:
     def __init__(self) -> None:
         self.widget = theme.plot_widget("x", "class")
@@ -97,8 +118,8 @@ class ClassDataView:
         self.points = DraggablePoints(size=11, pen=pg.mkPen(look.ink, width=1))
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still points: a blit
         self.plot.addItem(self.points)
-        self.highlight = pg.ScatterPlotItem(size=19, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
-        self.selection = pg.ScatterPlotItem(size=23, pen=pg.mkPen(look.ink, width=2.5), brush=None)
+        self.highlight = Mark(size=19, pen=pg.mkPen(theme.VERMILLION, width=3), brush=None)
+        self.selection = Mark(size=23, pen=pg.mkPen(look.ink, width=2.5), brush=None)
         for item in (self.highlight, self.selection):
             item.setZValue(10)
             item.setVisible(False)  # an empty item still costs a paint: shown only with a point

@@ -1,8 +1,9 @@
 """The loss as a function of what the model says about the true class (a ``ConfidenceCurve``).
 
 For cross-entropy: −log p against p, the probability given to the true class; a
-confidently wrong point (p near 0) sits far up the curve. For hinge: max(0, 1 − m)
-against the margin m = t·s.
+confidently wrong point (p near 0) sits far up the curve. For squared error on p:
+(1 − p)², which never costs more than 1. For hinge: max(0, 1 − m) against the margin
+m = t·s.
 
 Many points are drawn one per screen pixel: every point sits on the curve, so ten
 thousand of them cover a few hundred pixels, and drawing the others on top of those
@@ -23,6 +24,7 @@ BANDED_POINTS = 1000  # up to this many points, each is coloured by its loss
 BULK_ROOM = 256  # the fewest points the one-colour item makes room for
 AXIS_LABELS = {
     "log": ("p of the true class", "loss −log p"),
+    "squared": ("p of the true class", "loss (1 − p)²"),
     "hinge": ("margin m = t·s", "hinge loss"),
 }
 
@@ -108,7 +110,10 @@ class TrueClassLossView:
             for item in self.bands:
                 item.setVisible(not many)
         finite = ys[np.isfinite(ys)]
-        top = max(4.0, float(finite.max())) if finite.size else 4.0
+        if confidence.y_top is not None:
+            top = confidence.y_top  # a bounded loss: its whole range, whatever the points
+        else:
+            top = max(4.0, float(finite.max())) if finite.size else 4.0
         self._showing = True  # a range change below redraws the points once, here
         try:
             theme.stable_range(self.plot, x=confidence.x_range, y=(0, top), margin=0.03)
