@@ -10,8 +10,22 @@ from lossdesk.settings.data_source import DataSource
 from lossdesk.settings.optimizer import OptimizerChoice
 
 
+#: a step's penalty keys; a step that names none leaves every tab without a penalty
+PENALTY_KEYS = ("penalty", "strength", "l1_ratio")
+
+
+def _penalty(setup: dict[str, Any]) -> dict[str, Any]:
+    """The penalty the step asks for: none unless it names one."""
+    return {"penalty": setup.get("penalty", "none"), "strength": float(setup.get("strength", 0.0)),
+            "l1_ratio": float(setup.get("l1_ratio", 0.5))}
+
+
 def settings_for_step(current: AppSettings, setup: dict[str, Any], step: int) -> AppSettings:
-    """``current`` changed as lesson step ``step`` (0-based) asks; raises SettingsError if it cannot."""
+    """``current`` changed as lesson step ``step`` (0-based) asks; raises SettingsError if it cannot.
+
+    The tab the step opens gets the step's penalty, none when the step names none (so an
+    earlier step's λ never lingers into a lesson about something else).
+    """
     tab = setup.get("tab", "regression")
     app = replace(current, tab=tab, lesson=step)
     if tab == "classification":
@@ -20,7 +34,7 @@ def settings_for_step(current: AppSettings, setup: dict[str, Any], step: int) ->
             c = c.with_source(DataSource.from_preset(setup["preset"]))
         if "loss" in setup:
             c = c.with_loss(setup["loss"])
-        return replace(app, classification=replace(c, theta=None))  # the usual start, not flat zeros
+        return replace(app, classification=replace(c, theta=None, **_penalty(setup)))  # the usual start
     if tab == "network":
         return replace(app, network=_network_step(app.network, setup))
     r = app.regression
@@ -34,6 +48,8 @@ def settings_for_step(current: AppSettings, setup: dict[str, Any], step: int) ->
         r = replace(r, optimizer=r.optimizer.with_value("lr", float(setup["lr"])))
     if "w" in setup or "b" in setup:
         r = replace(r, w=float(setup.get("w", 0.0)), b=float(setup.get("b", 0.0)))
+    if tab == "regression":
+        r = replace(r, **_penalty(setup))
     return replace(app, regression=r)
 
 
@@ -56,4 +72,4 @@ def _network_step(net: Any, setup: dict[str, Any]) -> Any:
     for key in ("view", "directions", "test_fraction"):
         if key in setup:
             net = replace(net, **{key: setup[key]})
-    return replace(net, theta=None)  # every step starts from the seed's own weights
+    return replace(net, theta=None, **_penalty(setup))  # every step starts from the seed's own weights

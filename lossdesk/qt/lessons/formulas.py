@@ -179,9 +179,9 @@ def formula_huber(window) -> str:
             + result(fit.cost))
 
 
-def _class_cost(window, title: str, body: tuple[str, ...], note: str) -> str:
+def _class_cost(window, title: str, body: tuple[str, ...], note: str, sign: str = MINUS) -> str:
     snap = window.classification.results().snapshot
-    text = line(f"{title}{NB}={NB}{MINUS}{ONE_OVER_N}", "Σ", *body) + line(note, muted=True)
+    text = line(f"{title}{NB}={NB}{sign}{ONE_OVER_N}", "Σ", *body) + line(note, muted=True)
     if snap is None:
         return text
     return (text + gap()
@@ -201,6 +201,33 @@ def formula_bce(window) -> str:
 def formula_cce(window) -> str:
     return _class_cost(window, "CCE", ("log", "p<sub>i</sub>"),
                        "p<sub>i</sub> is the probability the model gives to point i's true class.")
+
+
+def formula_brier(window) -> str:
+    return _class_cost(window, "Brier", (f"(p<sub>i</sub>{NB}{MINUS}{NB}{Y})²",),
+                       "p<sub>i</sub> is the probability of class 1 for point i; y<sub>i</sub> is 1 or 0. "
+                       "A point that is confidently wrong costs at most 1 here, against −log p without bound "
+                       "under BCE.", sign="")
+
+
+#: the penalty's term P(w) in the formulas: its name and its value's form
+PENALTY_TERMS = {"l2": "½w²", "l1": "|w|", "elastic": "r|w|&nbsp;+&nbsp;(1&nbsp;−&nbsp;r)½w²"}
+
+
+def formula_regularised_cost(window) -> str:
+    """C = (1/n) Σ L + λ·P(w), with the explorer's numbers: the mean loss, the penalty, the total."""
+    res = window.explorer.results()
+    name = TERMS[res.loss][0]
+    text = line(f"cost{NB}=", f"{name}{NB}+{NB}λ·P(w)")
+    if res.penalty is None:
+        return (text + line("Choose a penalty to add its term.", muted=True)
+                + line(f"cost{NB}={NB}{name}{NB}=", f"<b>{num(res.cost)}</b>"))
+    return (text
+            + line(f"P(w){NB}={NB}{PENALTY_TERMS[res.penalty]},", f"λ{NB}={NB}{num(res.strength)}", muted=True)
+            + equals(f"{num(res.data_cost)}{NB}+{NB}{num(res.penalty_value)}")
+            + result(res.cost)
+            + line(f"slope w{NB}={NB}{num(res.snapshot.w)};", f"best slope at this λ:{NB}{num(res.best[0])}",
+                   muted=True))
 
 
 def formula_notation(window) -> str:
@@ -296,6 +323,8 @@ FORMULAS: dict[str, Callable[[Any], str]] = {
     "bce": formula_bce,
     "cce": formula_cce,
     "notation": formula_notation,
+    "brier": formula_brier,
+    "regularised_cost": formula_regularised_cost,
     "network_cost": formula_network_cost,
     "backprop": formula_backprop,
     "landscape": formula_landscape,
