@@ -240,6 +240,21 @@ def test_one_drag_frame_repaints_the_plots_and_labels_only(qtbot, window):
     assert not counter.layouts
 
 
+def test_a_descent_step_repaints_neither_the_window_nor_the_controls_column(qtbot, window):
+    explorer = window.explorer
+    for _ in range(2):  # the first step turns "Press Play…" into the step count
+        explorer.descent.step_once()
+        settle(qtbot)
+    with EventCounter() as counter:
+        explorer.descent.step_once()
+        settle(qtbot)
+    assert "step 3" in explorer.descent.run_status.text().lower()
+    assert counter.paints[explorer.descent.run_status] >= 1, "the step count is drawn"
+    assert not counter.layouts, "a new step count lays nothing out"
+    still = [w for w in explorer.controls.findChildren(QLabel) if type(w) is QLabel and w.isVisible()]
+    assert still and not set(still) & counter.painted(), "the column's other labels are not repainted"
+
+
 # ====================================================================== the dragged point
 @pytest.fixture
 def data_view(qtbot):

@@ -22,11 +22,34 @@ from lossdesk.model import OPTIMIZERS
 from lossdesk.model.hyperparameters import LEARNING_RATE_RANGE
 from lossdesk.qt.controls.binding import show_choice, show_number, show_text, write
 from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
+from lossdesk.qt.views.panel import FormulaLabel
 from lossdesk.settings import OptimizerChoice, SettingsStore
 from lossdesk.settings.regression import MAX_STEPS_PER_FRAME
 
 FRAME_MS = 16
 IDLE_TEXT = "Press Play to roll down from here."
+
+
+class RunText(FormulaLabel):
+    """The run's state: drawn by the label itself, so a new step count repaints it alone.
+
+    A form row gives it one line at first; like ``WrappedLabel`` it asks for the height its
+    lines need, and only when the number of lines changes.
+    """
+
+    def _fit_height(self) -> None:
+        need = self.heightForWidth(max(1, self.width()))
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        if hasattr(self, "_tallest"):
+            self._fit_height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
 
 
 class WrappedLabel(QLabel):
@@ -110,7 +133,9 @@ class DescentPanel(QGroupBox):
         for b in (self.play, self.step, self.reset_button):
             buttons.addWidget(b)
         form.addRow(buttons)
-        self.run_status = WrappedLabel(IDLE_TEXT)
+        # Its text changes with every step: a label that draws its own text and asks for room
+        # only when it needs another line, so a step repaints it alone, not the whole column.
+        self.run_status = RunText(IDLE_TEXT)
         self.run_status.setMinimumWidth(60)  # it wraps: never the reason the column is wide
         self.run_status.setToolTip("Where the descent is")
         form.addRow(self.run_status)

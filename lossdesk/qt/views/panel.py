@@ -149,6 +149,7 @@ class FormulaLabel(QLabel):
         self._doc.setDocumentMargin(0)
         self._doc.setDefaultFont(self.font())
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setWordWrap(True)  # what it does (it wraps its own text), for whoever asks
         self.setText(text)
 
     # ---------------------------------------------------------------- text
