@@ -221,6 +221,7 @@ def _document(s: AppSettings) -> dict[str, Any]:
             "surface_axes": list(c.surface_axes),
             "add_label": c.add_label,
             **_penalty_json(c),
+            "show_parts": c.show_parts,
         },
         "descent_lab": {
             "racing": list(d.racing),

@@ -544,11 +544,12 @@ def test_a_damaged_network_part_is_refused_whole_with_one_line(key, value, needl
 @pytest.mark.parametrize("part", ["regression", "classification"])
 def test_a_session_keeps_the_penalty(part):
     app = AppSettings()
-    app = replace(app, **{part: replace(getattr(app, part), penalty="elastic", strength=0.25, l1_ratio=0.75)})
+    app = replace(app, **{part: replace(getattr(app, part), penalty="elastic", strength=0.25, l1_ratio=0.75,
+                                        show_parts=True)})
     doc = json.loads(Session(app).to_json())
     assert (doc[part]["penalty"], doc[part]["strength"], doc[part]["l1_ratio"]) == ("elastic", 0.25, 0.75)
     again = getattr(Session.from_json(Session(app).to_json()).settings, part)
-    assert (again.penalty, again.strength, again.l1_ratio) == ("elastic", 0.25, 0.75)
+    assert (again.penalty, again.strength, again.l1_ratio, again.show_parts) == ("elastic", 0.25, 0.75, True)
 
 
 @pytest.mark.parametrize(("key", "value", "needle"), [

@@ -75,8 +75,11 @@ class ClassificationSettings:
     penalty: str = "none"  # "none", "l1", "l2" or "elastic" on the weights (never the biases)
     strength: float = 0.0  # λ
     l1_ratio: float = 0.5  # r, the elastic net's share of L1
+    show_parts: bool = False  # the surface shows the data cost with the penalty's lines, not the total
 
     def __post_init__(self) -> None:
+        if not isinstance(self.show_parts, bool):
+            raise SettingsError("show_parts must be true or false")
         checked = checks.penalty(self.penalty, self.strength, self.l1_ratio)
         for key, value in zip(("penalty", "strength", "l1_ratio"), checked):
             object.__setattr__(self, key, value)

@@ -149,7 +149,7 @@ def test_the_switch_draws_the_data_cost_and_the_lasso_diamonds(qtbot, ctab):
     qtbot.mouseClick(ctab.parts_box, Qt.MouseButton.LeftButton,
                      pos=QPoint(8, ctab.parts_box.height() // 2))
     settle(qtbot)
-    assert ctab.parts_box.isChecked()
+    assert ctab.parts_box.isChecked() and ctab.store.value.show_parts, "the switch is a setting"
     s = ctab.store.value
     window = ctab.results().surface.window
     data = parameter_surface(data_objective(ctab), s.theta_array, 0, 1, window.w_grid, window.b_grid)

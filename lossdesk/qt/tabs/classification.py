@@ -64,6 +64,7 @@ from lossdesk.model.snapshot import SurfaceWindow
 from lossdesk.qt import theme
 from lossdesk.qt.background import NewestWins
 from lossdesk.qt.controls.binding import (
+    show_checked,
     show_choice,
     show_enabled,
     show_text,
@@ -442,7 +443,8 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.surface_view.handleMoved.connect(self._handle_moved)
         self.surface_view.handle.sigPositionChangeFinished.connect(self._handle_released)
         self.penalty.status.connect(self.show_message)
-        self.parts_box.toggled.connect(lambda _on: self.settings_changed(frozenset({"parts"})))
+        self.parts_box.toggled.connect(lambda on: write(self.show_message, lambda: self.store.update(show_parts=on),
+                                                        self._show_controls))
         self.why_button.clicked.connect(lambda: self.side.setCurrentWidget(self.why_page))
         self.side.currentChanged.connect(lambda _i: self.settings_changed(frozenset({"compare"})))
         self.why_page.raceRequested.connect(self.start_race)
@@ -620,7 +622,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
     def results(self) -> ClassificationResults:
         """The numbers for the current settings, run step and selection (computed once per change)."""
         value, run = self.store.value, self.run
-        parts, compare = self.parts_box.isChecked(), self.comparing()
+        parts, compare = self.store.value.show_parts, self.comparing()
         key = (run.steps if run is not None else -1, run.status if run is not None else None,
                self.marks.selected, self._held_window, parts, compare, self.cache.version)
         if (self._results is None or self._results_for[0] is not value or self._results_for[1] is not run
@@ -680,6 +682,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
         self.penalty.refresh(s)
         chosen = s.penalty != "none"
         show_visible(self.parts_box, chosen)
+        show_checked(self.parts_box, s.show_parts)
         show_visible(self.penalty_note, chosen)
         names = s.predictor().param_names
         if self._shown.get("param_names") != names:
