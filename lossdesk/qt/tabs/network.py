@@ -223,7 +223,7 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
                                       "The training cost and the held-out cost after each step (with a penalty: "
                                       "the training cost, its loss part dotted, and the held-out loss, never "
                                       "penalised); or the race of cross-entropy against squared error")
-        self.race_button = QPushButton("BCE vs squared error")
+        self.race_button = QPushButton("Race")  # the tooltip and the page's caption say which race
         self.race_button.setCheckable(True)
         self.race_button.setToolTip(RACE_BUTTON_TIP)
         self.curves_panel.add_header_widget(self.race_button)
@@ -333,7 +333,9 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
         form.addRow("Activation", self.activation)
         self.loss = QComboBox()
         self.loss.setToolTip("The loss that scores each prediction; only those that fit the data are listed")
-        self.loss.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as wide as about 16 letters, not the longest title: the list itself shows them whole
+        self.loss.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.loss.setMinimumContentsLength(16)
         form.addRow("Loss", self.loss)
         seeds = QHBoxLayout()
         self.seed = QSpinBox()
