@@ -169,7 +169,18 @@ def test_the_landscape_arrives_off_the_gui_thread_with_the_whole_path(qtbot, nta
     xs, _ = ntab.landscape_view.path.getData()
     assert xs.size == 61 and ntab.landscape_view.image.isVisible()
     assert "33 directions" in ntab.landscape_view.caution.toPlainText()
+    assert ntab.landscape_view.caution.isVisible()
     assert ntab.landscape_view.note_text == ""
+    view = ntab.landscape_view
+    view.widget.setFixedWidth(90)  # far too narrow for "2 of 33 directions" on one line
+    qtbot.wait(30)
+    view._fit_caution()
+    assert not view.caution.isVisible(), "never a column of broken words over the map"
+    view.widget.setMinimumWidth(0)
+    view.widget.setMaximumWidth(16777215)
+    qtbot.wait(30)
+    view._fit_caution()
+    assert view.caution.isVisible()
     # training on moves the ball off the slice's centre, along the projected path
     ntab.run_steps(5)
     marks = ntab.results().marks

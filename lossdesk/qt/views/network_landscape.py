@@ -79,12 +79,12 @@ class NetworkLandscapeView:
         choices = (f"A slice: 2 of the network's {n} directions", f"A slice: 2 of {n} directions",
                    f"2 of {n} directions")
         text = next((c for c in choices if metrics.horizontalAdvance(c) + 8 <= room), None)
-        width = -1.0 if text is not None else max(30.0, room)  # too narrow for one line: it wraps
-        text = text or choices[-1]
-        if self.caution.toPlainText() != text:
+        # too narrow for even the shortest on one line: wrapped, it would stand as a column of
+        # broken words over the map; the panel's tooltip still says it
+        if self.caution.isVisible() != (text is not None):
+            self.caution.setVisible(text is not None)
+        if text is not None and self.caution.toPlainText() != text:
             self.caution.setText(text)
-        if self.caution.textItem.textWidth() != width:
-            self.caution.setTextWidth(width)
 
     # ------------------------------------------------------------------ drawing
     def show_landscape(self, landscape: Landscape) -> None:
