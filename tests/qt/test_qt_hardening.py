@@ -161,10 +161,10 @@ def _right_click_point(qtbot, tab, row: int) -> None:
     qtbot.wait(5)
 
 
-@pytest.mark.parametrize("tab_name", ["regression", "classification"])
+@pytest.mark.parametrize("tab_name", ["regression", "classification", "network"])
 def test_a_points_right_click_menu_is_deleted_once_answered(qtbot, window, monkeypatch, tab_name):
     """Each right-click on a point built a menu that stayed a child of the tab for good."""
-    import lossdesk.qt.tabs.classification as classification_tab
+    import lossdesk.qt.tabs.data_actions as point_editing  # the classification and network tabs' menus
     import lossdesk.qt.tabs.regression as regression_tab
 
     shown = []
@@ -174,9 +174,9 @@ def test_a_points_right_click_menu_is_deleted_once_answered(qtbot, window, monke
             shown.append(self.actions())
 
     monkeypatch.setattr(regression_tab, "QMenu", EscapedMenu)
-    monkeypatch.setattr(classification_tab, "QMenu", EscapedMenu)
+    monkeypatch.setattr(point_editing, "QMenu", EscapedMenu)
     window.set_tab(tab_name)
-    tab = window.explorer if tab_name == "regression" else window.classification
+    tab = {"regression": window.explorer, "classification": window.classification}.get(tab_name) or window.network
     if tab_name == "classification":
         tab.load_preset("binary_2d")
     qtbot.wait(20)

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 from qt_helpers import send_mouse
 
-import lossdesk.qt.tabs.classification as classification_tab
+import lossdesk.qt.tabs.data_actions as point_editing  # the classification and network tabs' point menus
 import lossdesk.qt.tabs.regression as regression_tab
 from lossdesk.model import make_preset, write_csv
 from lossdesk.session import Session
@@ -625,7 +625,7 @@ def answer_dialogs(monkeypatch, rng: random.Random, files: Files) -> None:
             items = [a for a in self.actions() if a.isEnabled() and not a.isSeparator()]
             return rng.choice(items + [None]) if items else None
 
-    for module in (regression_tab, classification_tab):
+    for module in (regression_tab, point_editing):
         monkeypatch.setattr(module, "QMenu", AnsweredMenu)
 
 

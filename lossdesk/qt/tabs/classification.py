@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMenu,
     QPushButton,
     QSplitter,
     QStyle,
@@ -77,7 +76,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import classification_cost_html
-from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
+from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing, at_start
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.tabs.why_cross_entropy import TITLE as WHY_TITLE
@@ -257,7 +256,7 @@ class ColumnText(FormulaLabel):
         return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
 
 
-class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
+class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
     status = Signal(str, str)
 
     def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
@@ -541,52 +540,6 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, QWidget):
             axes[1 - which] = axes[which]
         axes[which] = index
         write(self.show_message, lambda: self.store.update(surface_axes=tuple(axes)), self._show_controls)
-
-    def _drag_started(self, row: int) -> None:
-        self.history.begin_live()
-        self.marks.select(row)
-
-    def _drag_moved(self, row: int, x: float, y: float) -> None:
-        s = self.store.value
-        write(self.show_message, lambda: self.history.preview(
-            s.with_source(s.source.edited(s.data.with_row(row, self.data_view.features_at(row, x, y))))))
-
-    def _data_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or self.data_view.nearest_point(ev.scenePos()) is not None:
-            return
-        if not ev.double():
-            self.marks.select(None)
-            return
-        p = self.data_view.plot.getViewBox().mapSceneToView(ev.scenePos())
-        s = self.store.value
-        values = self.data_view.features_at(-1, float(p.x()), float(p.y()))
-        values["label"] = float(s.add_label)
-        if write(lambda text, _level: self.show_message(text, "warning"),
-                 lambda: self.history.set_data(s.data.with_added(values), "Add point")):
-            self.marks.select(self.store.value.data.n - 1)
-        ev.accept()
-
-    def _point_menu(self, row: int, screen_pos: QPointF) -> None:
-        self.marks.select(row)
-        data = self.store.value.data
-        menu = QMenu(self)
-        relabel = {}
-        for k in range(data.n_classes):
-            if k != data.labels[row]:
-                relabel[menu.addAction(f"Change label to {k}")] = k
-        menu.addSeparator()
-        remove = menu.addAction("Remove point")
-        chosen = menu.exec(screen_pos.toPoint())
-        menu.deleteLater()  # one menu per right-click: never let them pile up under the tab
-        if chosen is remove:
-            self.remove_selected()
-        elif chosen in relabel:
-            self.relabel(row, relabel[chosen])
-
-    def relabel(self, row: int, label: int) -> None:
-        """Give point ``row`` another class (one undo step)."""
-        data = self.store.value.data
-        write(self.show_message, lambda: self.history.set_data(data.with_value(row, "label", label), "Change label"))
 
     def _handle_moved(self, a: float, b: float) -> None:
         res = self.results()

@@ -1,4 +1,4 @@
-"""What the regression and classification tabs do alike with their data set.
+"""What the tabs do alike with their data set: presets, own data, and editing points.
 
 Where the points came from is a setting (``store.value.source``: a preset at some noise,
 or own data). The preset box and the noise slider show it: with own data the box reads
@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QMenu
 
 from lossdesk.model import PRESETS, Dataset
 from lossdesk.qt.controls.binding import show_enabled, show_number, write
@@ -138,3 +139,65 @@ class DataTabActions:
         """The preset the points came from (None: own data)."""
         return self.store.value.source.preset
 
+
+
+class PointEditing:
+    """Mixin: drag, add (double-click), relabel and remove points in a tab's data view.
+
+    The tab has ``store``, ``history``, ``marks``, ``data_view`` (with ``features_at``,
+    ``nearest_point`` and ``plot``), ``show_message`` and ``remove_selected``; labelled
+    points (a ``labels`` column) get their class from ``store.value.add_label`` and a
+    "Change label" entry per other class in the point's menu.
+    """
+
+    def _labelled(self) -> bool:
+        return hasattr(self.store.value.data, "labels")
+
+    def _drag_started(self, row: int) -> None:
+        self.history.begin_live()
+        self.marks.select(row)
+
+    def _drag_moved(self, row: int, x: float, y: float) -> None:
+        s = self.store.value
+        write(self.show_message, lambda: self.history.preview(
+            s.with_source(s.source.edited(s.data.with_row(row, self.data_view.features_at(row, x, y))))))
+
+    def _data_clicked(self, ev) -> None:
+        """A click on empty ground clears the selection; a double-click adds a point there."""
+        if ev.button() != Qt.MouseButton.LeftButton or self.data_view.nearest_point(ev.scenePos()) is not None:
+            return
+        if not ev.double():
+            self.marks.select(None)
+            return
+        p = self.data_view.plot.getViewBox().mapSceneToView(ev.scenePos())
+        s = self.store.value
+        values = self.data_view.features_at(-1, float(p.x()), float(p.y()))
+        if self._labelled():
+            values["label"] = float(s.add_label)
+        if write(lambda text, _level: self.show_message(text, "warning"),
+                 lambda: self.history.set_data(s.data.with_added(values), "Add point")):
+            self.marks.select(self.store.value.data.n - 1)
+        ev.accept()
+
+    def _point_menu(self, row: int, screen_pos) -> None:
+        self.marks.select(row)
+        data = self.store.value.data
+        menu = QMenu(self)
+        relabel = {}
+        if self._labelled():
+            for k in range(data.n_classes):
+                if k != data.labels[row]:
+                    relabel[menu.addAction(f"Change label to {k}")] = k
+            menu.addSeparator()
+        remove = menu.addAction("Remove point")
+        chosen = menu.exec(screen_pos.toPoint())
+        menu.deleteLater()  # one menu per right-click: never let them pile up under the tab
+        if chosen is remove:
+            self.remove_selected()
+        elif chosen in relabel:
+            self.relabel(row, relabel[chosen])
+
+    def relabel(self, row: int, label: int) -> None:
+        """Give point ``row`` another class (one undo step)."""
+        data = self.store.value.data
+        write(self.show_message, lambda: self.history.set_data(data.with_value(row, "label", label), "Change label"))

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QMenu,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -72,7 +71,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import FRACTION, SIZE, num
 from lossdesk.qt.tabs.classification import SideTabs
-from lossdesk.qt.tabs.data_actions import DataTabActions, at_start
+from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing, at_start
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.layer_gradients import LayerGradientsView
@@ -142,7 +141,7 @@ class NetworkDescentPanel(DescentPanel):
             self.playingChanged.emit(self.playing)
 
 
-class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
+class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
     status = Signal(str, str)
 
     def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
@@ -484,51 +483,6 @@ class NetworkTab(RefreshWhenShown, DataTabActions, QWidget):
     def refit_views(self) -> None:
         res = self.results()
         self.data_view.fit_range(res.region)
-
-    def _drag_started(self, row: int) -> None:
-        self.history.begin_live()
-        self.marks.select(row)
-
-    def _drag_moved(self, row: int, x: float, y: float) -> None:
-        s = self.store.value
-        write(self.show_message, lambda: self.history.preview(
-            s.with_source(s.source.edited(s.data.with_row(row, self.data_view.features_at(row, x, y))))))
-
-    def _data_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or self.data_view.nearest_point(ev.scenePos()) is not None:
-            return
-        if not ev.double():
-            self.marks.select(None)
-            return
-        p = self.data_view.plot.getViewBox().mapSceneToView(ev.scenePos())
-        s = self.store.value
-        values = self.data_view.features_at(-1, float(p.x()), float(p.y()))
-        if s.classifying:
-            values["label"] = float(s.add_label)
-        if write(lambda text, _level: self.show_message(text, "warning"),
-                 lambda: self.history.set_data(s.data.with_added(values), "Add point")):
-            self.marks.select(self.store.value.data.n - 1)
-        ev.accept()
-
-    def _point_menu(self, row: int, screen_pos: QPointF) -> None:
-        self.marks.select(row)
-        s = self.store.value
-        menu = QMenu(self)
-        relabel = {}
-        if s.classifying:
-            for k in range(s.data.n_classes):
-                if k != s.data.labels[row]:
-                    relabel[menu.addAction(f"Change label to {k}")] = k
-            menu.addSeparator()
-        remove = menu.addAction("Remove point")
-        chosen = menu.exec(screen_pos.toPoint())
-        menu.deleteLater()
-        if chosen is remove:
-            self.remove_selected()
-        elif chosen in relabel:
-            data = self.store.value.data
-            write(self.show_message,
-                  lambda: self.history.set_data(data.with_value(row, "label", relabel[chosen]), "Change label"))
 
     # ==================================================================== the network's choices
     def _hidden_entered(self) -> None:
