@@ -20,7 +20,6 @@ race from a confidently wrong start runs off the GUI thread when its button is p
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import Any, Callable
 
@@ -76,7 +75,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import classification_cost_html
-from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing, at_start
+from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.tabs.why_cross_entropy import TITLE as WHY_TITLE
@@ -89,7 +88,7 @@ from lossdesk.qt.views.panel import FormulaLabel, ViewPanel
 from lossdesk.qt.views.per_example_loss import PerExampleLossView
 from lossdesk.qt.views.probability_histogram import ProbabilityHistogramView
 from lossdesk.qt.views.true_class_loss import TrueClassLossView
-from lossdesk.settings import DataSource, SettingsStore, changed_fields
+from lossdesk.settings import SettingsStore, changed_fields
 from lossdesk.settings.classification import LOSS_NAMES
 from lossdesk.settings.regression import LINE_LIMIT
 from lossdesk.settings.selection import PointMarks
@@ -452,28 +451,6 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget)
 
     def preset_controls(self) -> tuple[QComboBox, FloatSlider]:
         return self.preset, self.noise
-
-    def load_preset(self, name: str, noise: float | None = None) -> None:
-        """The preset's points (one undo step), the classifier at its (not flat) start, the views fitted."""
-        self.descent.set_playing(False)
-        source = DataSource.from_preset(name, noise)
-        if write(self.show_message, lambda: self.history.apply(self._at_start(source), f"Load preset {name}"),
-                 self.show_origin):
-            self.refit_views()
-
-    def load_data(self, data, text: str) -> None:
-        """The user's own points (one undo step), the classifier at its start, the views fitted."""
-        self.descent.set_playing(False)
-        if write(self.show_message, lambda: self.history.apply(self._at_start(DataSource.own(data)), text),
-                 self.show_origin):
-            self.refit_views()
-
-    def _at_start(self, source: DataSource) -> Any:
-        # at_start's empty θ means zeros (every p = ½); None is the classifier's own start
-        return replace(at_start(self.store.value.with_source(source)), theta=None)
-
-    def _noise_changed(self, noise: float, live: bool) -> None:
-        super()._noise_changed(noise + 0.0, live)  # "-0" typed in the box is 0 (+0.0 drops the sign)
 
     # ==================================================================== the descent (the panel's driver)
     def run_problem(self) -> str | None:

@@ -90,6 +90,7 @@ class DataTabActions:
         self.marks.select(None)
 
     def _noise_changed(self, noise: float, live: bool) -> None:
+        noise = noise + 0.0  # "-0" typed in the box is 0 (+0.0 drops the sign)
         source = self.store.value.source
         if source.preset is None:  # own data has no noise to change
             self.show_origin()

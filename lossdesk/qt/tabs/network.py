@@ -71,7 +71,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import FRACTION, SIZE, num
 from lossdesk.qt.tabs.classification import SideTabs
-from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing, at_start
+from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.layer_gradients import LayerGradientsView
@@ -81,7 +81,7 @@ from lossdesk.qt.views.network_graph import NetworkGraphView
 from lossdesk.qt.views.network_landscape import NetworkLandscapeView
 from lossdesk.qt.views.network_race import NetworkRaceView
 from lossdesk.qt.views.panel import FormulaLabel, ViewPanel
-from lossdesk.settings import DataSource, SettingsStore, changed_fields
+from lossdesk.settings import SettingsStore, changed_fields
 from lossdesk.settings.network import (
     MAX_BATCH,
     MAX_SEED,
@@ -455,27 +455,6 @@ class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
         return write(self.show_message, lambda: self.store.update(**changes), self._show_controls)
 
     # ==================================================================== data
-    def load_preset(self, name: str, noise: float | None = None) -> None:
-        """The preset's points (one undo step), the network at its start, the views fitted."""
-        self.descent.set_playing(False)
-        source = DataSource.from_preset(name, noise)
-        if write(self.show_message, lambda: self.history.apply(self._at_start(source), f"Load preset {name}"),
-                 self.show_origin):
-            self.refit_views()
-
-    def load_data(self, data, text: str) -> None:
-        """The user's own points (one undo step), the network at its start, the views fitted."""
-        self.descent.set_playing(False)
-        if write(self.show_message, lambda: self.history.apply(self._at_start(DataSource.own(data)), text),
-                 self.show_origin):
-            self.refit_views()
-
-    def _at_start(self, source: DataSource) -> Any:
-        return at_start(self.store.value.with_source(source))  # theta None: the network's own start
-
-    def _noise_changed(self, noise: float, live: bool) -> None:
-        super()._noise_changed(noise + 0.0, live)
-
     def data_problem(self, data) -> str | None:
         """Why these points cannot be opened here (None: they can: every loss gives way)."""
         return None
