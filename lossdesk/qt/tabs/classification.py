@@ -75,7 +75,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import classification_cost_html
-from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing
+from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.tabs.why_cross_entropy import TITLE as WHY_TITLE
@@ -255,7 +255,7 @@ class ColumnText(FormulaLabel):
         return QSize(min(hint.width(), 8 * self.fontMetrics().averageCharWidth()), hint.height())
 
 
-class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
+class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, BannerMessages, QWidget):
     status = Signal(str, str)
 
     def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
@@ -797,20 +797,3 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget)
     def _race_failed(self, _tag: tuple, text: str) -> None:
         self.show_message("The race could not be run for these points.", "warning")
         self._show_race()
-
-    # ==================================================================== messages
-    def show_message(self, text: str, level: str = "info") -> None:
-        self.status.emit(text, level)
-        if level == "error":
-            self._show_banner(f"⚠ {text}")
-
-    def _show_banner(self, text: str) -> None:
-        show_text(self.banner, text)
-        show_visible(self.banner, True)
-
-    def _hide_banner(self) -> None:
-        show_visible(self.banner, False)
-
-    def _hide_error(self) -> None:
-        if self._problem_shown is None:
-            self._hide_banner()

@@ -16,7 +16,7 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QMenu
 
 from lossdesk.model import PRESETS, Dataset
-from lossdesk.qt.controls.binding import show_enabled, show_number, write
+from lossdesk.qt.controls.binding import show_enabled, show_number, show_text, show_visible, write
 from lossdesk.qt.controls.float_slider import bind_live_slider, signals_blocked
 from lossdesk.settings import DataSource
 
@@ -202,3 +202,27 @@ class PointEditing:
         """Give point ``row`` another class (one undo step)."""
         data = self.store.value.data
         write(self.show_message, lambda: self.history.set_data(data.with_value(row, "label", label), "Change label"))
+
+
+class BannerMessages:
+    """Mixin: a message goes to the status bar (``status`` signal); an error also stands in
+    the tab's ``banner`` until the tab hides it. ``_problem_shown`` is the data problem the
+    banner holds, if any: ``_hide_error`` leaves that one up."""
+
+    _problem_shown: str | None = None
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        self.status.emit(text, level)
+        if level == "error":
+            self._show_banner(f"⚠ {text}")
+
+    def _show_banner(self, text: str) -> None:
+        show_text(self.banner, text)
+        show_visible(self.banner, True)
+
+    def _hide_banner(self) -> None:
+        show_visible(self.banner, False)
+
+    def _hide_error(self) -> None:
+        if self._problem_shown is None:
+            self._hide_banner()

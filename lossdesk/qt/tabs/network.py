@@ -71,7 +71,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import FRACTION, SIZE, num
 from lossdesk.qt.tabs.classification import SideTabs
-from lossdesk.qt.tabs.data_actions import DataTabActions, PointEditing
+from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.layer_gradients import LayerGradientsView
@@ -141,7 +141,7 @@ class NetworkDescentPanel(DescentPanel):
             self.playingChanged.emit(self.playing)
 
 
-class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
+class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, BannerMessages, QWidget):
     status = Signal(str, str)
 
     def __init__(self, store: SettingsStore, history, marks: PointMarks, parent: QWidget | None = None):
@@ -935,23 +935,6 @@ class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, QWidget):
                   f"<b>Point {point.row}</b>, {side}: {point.target}, the network says {point.output}; "
                   f"loss L = <b>{point.loss:.4g}</b>.<br>Its share of the gradient dC/dθ: <b>{share}</b> "
                   f"(layer by layer: {layers}).")
-
-    # ==================================================================== messages
-    def show_message(self, text: str, level: str = "info") -> None:
-        self.status.emit(text, level)
-        if level == "error":
-            self._show_banner(f"⚠ {text}")
-
-    def _show_banner(self, text: str) -> None:
-        show_text(self.banner, text)
-        show_visible(self.banner, True)
-
-    def _hide_banner(self) -> None:
-        show_visible(self.banner, False)
-
-    def _hide_error(self) -> None:
-        if self._problem_shown is None:
-            self._hide_banner()
 
 
 def show_line(edit: QLineEdit, text: str) -> None:
