@@ -241,7 +241,9 @@ NETWORK_NAMES = {"bce": "BCE", "cce": "CCE", "hinge": "Hinge"}
 
 
 def _network(window):
-    return window.network.results()
+    # the tab's own results of this frame; the formulas need no decision map (the tab
+    # leaves it out of frames that don't redraw it, and asking for it would compute it)
+    return window.network.results(with_map=False)
 
 
 def _network_name(loss: str) -> str:
