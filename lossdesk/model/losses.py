@@ -285,6 +285,8 @@ class BinaryLoss(Loss):
             raise ValueError(
                 f"{self.title} needs labels 0 or 1; example {i} has label {y[i]:g}"
             )
+        if self.prediction == "probability":  # BCE and Brier take p in [0, 1]
+            _check_probabilities(p)
         return y, p, kw
 
 
@@ -300,11 +302,6 @@ class BCE(BinaryLoss):
     formula = "L = −[y·log p + (1 − y)·log(1 − p)]"
     domain = "labels 0 or 1; p a probability in [0, 1]"
     prediction = "probability"
-
-    def validate(self, y_true, y_pred, params):
-        y, p, kw = super().validate(y_true, y_pred, params)
-        _check_probabilities(p)
-        return y, p, kw
 
     def _value(self, y, p, **_):
         pc = np.clip(p, PROBABILITY_EPS, 1.0 - PROBABILITY_EPS)
@@ -366,11 +363,6 @@ class Brier(BinaryLoss):
     domain = "labels 0 or 1; p a probability in [0, 1]"
     prediction = "probability"
 
-    def validate(self, y_true, y_pred, params):
-        y, p, kw = super().validate(y_true, y_pred, params)
-        _check_probabilities(p)
-        return y, p, kw
-
     def _value(self, y, p, **_):
         e = p - y
         e *= e
@@ -424,6 +416,8 @@ class CategoricalLoss(Loss):
                 f"class index {y[i]:g} of example {i} is out of range: with {k} classes "
                 f"the labels are 0 to {k - 1}"
             )
+        if self.prediction == "probability":  # CCE takes K probabilities per row
+            _check_probabilities(p)
         return y.astype(np.intp), p, kw
 
 
@@ -435,11 +429,6 @@ class CCE(CategoricalLoss):
     formula = "L = −log p_y  (p: the K class probabilities)"
     domain = "labels 0 … K−1 (or one-hot); p probabilities of shape (n, K)"
     prediction = "probability"
-
-    def validate(self, y_true, y_pred, params):
-        y, p, kw = super().validate(y_true, y_pred, params)
-        _check_probabilities(p)
-        return y, p, kw
 
     def _value(self, y, p, **_):
         py = p[np.arange(p.shape[0]), y]
