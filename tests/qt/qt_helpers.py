@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+import collections
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -97,3 +99,36 @@ def fresh_window(qtbot, argv=(), size=(1366, 768)):
     qtbot.wait(100)  # let the layout settle before aiming the mouse
     return win
 
+
+
+class EventCounter(QObject):
+    """Paint events and layout requests per object, for the whole application, while on
+    (``with EventCounter() as counter: …``): counts stand in for a frame's milliseconds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints: collections.Counter = collections.Counter()
+        self.layouts: collections.Counter = collections.Counter()
+
+    def __enter__(self) -> EventCounter:
+        QApplication.instance().installEventFilter(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Paint:
+            self.paints[obj] += 1
+        elif event.type() == QEvent.Type.LayoutRequest:
+            self.layouts[obj] += 1
+        return False
+
+    def painted(self) -> set:
+        return set(self.paints)
+
+
+def settle(qtbot, ms: int = 30) -> None:
+    """Wait, then run what the event loop still holds (the paints a change caused)."""
+    qtbot.wait(ms)
+    QApplication.processEvents()

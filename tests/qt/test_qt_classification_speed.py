@@ -16,9 +16,8 @@ import pyqtgraph as pg
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
 
+from qt_helpers import EventCounter, settle
 from lossdesk.model import ClassificationData
 from lossdesk.model.classifier_snapshot import (
     PROBABILITY_BINS,
@@ -54,34 +53,6 @@ def many_points(n: int = N, features: int = 2, seed: int = 3) -> ClassificationD
 
 def settings_on(data, loss: str = "bce", theta=(0.5, 0.5, -1.0), **kw) -> ClassificationSettings:
     return ClassificationSettings(source=DataSource.own(data), loss=loss, theta=tuple(theta), **kw)
-
-
-class EventCounter(QObject):
-    """Paint events and layout requests per object, for the whole application, while on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints: collections.Counter = collections.Counter()
-        self.layouts: collections.Counter = collections.Counter()
-
-    def __enter__(self) -> EventCounter:
-        QApplication.instance().installEventFilter(self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        QApplication.instance().removeEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.Paint:
-            self.paints[obj] += 1
-        elif event.type() == QEvent.Type.LayoutRequest:
-            self.layouts[obj] += 1
-        return False
-
-
-def settle(qtbot, ms: int = 30) -> None:
-    qtbot.wait(ms)
-    QApplication.processEvents()
 
 
 @pytest.fixture

@@ -9,50 +9,19 @@ requests and item paints stand in for milliseconds (benchmarks/frame_speed.py ti
 
 from __future__ import annotations
 
-import collections
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from qt_helpers import EventCounter, settle
 from lossdesk.model import RegressionData
 from lossdesk.qt import theme
 from lossdesk.qt.controls.float_slider import FloatSlider
 from lossdesk.qt.views.data_fit import DataFitView, MovablePoints, longest_per_column
 from lossdesk.qt.views.loss_curve import LossCurveView
 from lossdesk.qt.views.panel import READOUT_GAP, FormulaLabel, ReadoutLabel, ViewPanel
-
-
-class EventCounter(QObject):
-    """Paint events and layout requests per widget, for the whole application, while on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints: collections.Counter = collections.Counter()
-        self.layouts: collections.Counter = collections.Counter()
-
-    def __enter__(self) -> EventCounter:
-        QApplication.instance().installEventFilter(self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        QApplication.instance().removeEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.Paint:
-            self.paints[obj] += 1
-        elif event.type() == QEvent.Type.LayoutRequest:
-            self.layouts[obj] += 1
-        return False
-
-    def painted(self) -> set:
-        return set(self.paints)
-
-
-def settle(qtbot, ms: int = 30) -> None:
-    qtbot.wait(ms)
-    QApplication.processEvents()
 
 
 # ====================================================================== readouts and formula
