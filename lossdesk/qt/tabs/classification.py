@@ -75,7 +75,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.logit_playground import LogitPlayground
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import classification_cost_html
-from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing
+from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing, class_choice
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.tabs.why_cross_entropy import TITLE as WHY_TITLE
@@ -285,10 +285,7 @@ class ClassificationTab(RefreshWhenShown, DataTabActions, PointEditing, BannerMe
         self.data_panel = ViewPanel("Data and predictions", self.data_view.widget,
                                     "Drag a point to move it; double-click to add one of the chosen class; "
                                     "right-click a point to change its label or remove it.")
-        self.add_class = QComboBox()
-        self.add_class.setToolTip("The class a double-click in the plot adds")
-        self.add_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.add_class.setMinimumContentsLength(5)
+        self.add_class = class_choice()
         self.data_panel.add_header_widget(self.add_class)
         self.surface_panel = ViewPanel("Cost surface", self.surface_view.widget,
                                        "The cost over the two chosen parameters, the others held where they are; "

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QComboBox, QMenu
 
 from lossdesk.model import PRESETS, Dataset
 from lossdesk.qt.controls.binding import show_enabled, show_number, show_text, show_visible, write
@@ -34,6 +34,15 @@ def at_start(value: Any) -> Any:
     if "outlier" in names:
         changes.update(outlier=None, outlier_base=0.0)
     return replace(value, **changes)
+
+
+def class_choice() -> QComboBox:
+    """The data view's "add class k" box: the class a double-click adds (labelled points)."""
+    combo = QComboBox()
+    combo.setToolTip("The class a double-click in the plot adds")
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMinimumContentsLength(5)
+    return combo
 
 
 class DataTabActions:

@@ -71,7 +71,7 @@ from lossdesk.qt.controls.float_slider import FloatSlider, signals_blocked
 from lossdesk.qt.controls.penalty import PenaltyControls
 from lossdesk.qt.formula import FRACTION, SIZE, num
 from lossdesk.qt.tabs.classification import SideTabs
-from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing
+from lossdesk.qt.tabs.data_actions import BannerMessages, DataTabActions, PointEditing, class_choice
 from lossdesk.qt.tabs.layout import lay_out_tab
 from lossdesk.qt.tabs.refresh_when_shown import EVERYTHING, RefreshWhenShown
 from lossdesk.qt.views.layer_gradients import LayerGradientsView
@@ -185,10 +185,7 @@ class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, BannerMessages,
                                     "Drag a point to move it; double-click to add one; right-click a point to "
                                     "relabel or remove it. Squares are held out: the network never trains on "
                                     "them. A ring's colour is that point's loss (bright: large).")
-        self.add_class = QComboBox()
-        self.add_class.setToolTip("The class a double-click in the plot adds")
-        self.add_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.add_class.setMinimumContentsLength(5)
+        self.add_class = class_choice()
         self.data_panel.add_header_widget(self.add_class)
         self.graph_panel = ViewPanel("The network", self.graph_view.widget,
                                      "Forward: each connection's colour and width is its weight (blue positive, "
