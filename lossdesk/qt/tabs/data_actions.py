@@ -163,6 +163,20 @@ class PointEditing:
     def _labelled(self) -> bool:
         return hasattr(self.store.value.data, "labels")
 
+    def connect_point_editing(self) -> None:
+        """Wire the data view's points and scene, and the loss bars' hover, to these handlers."""
+        pts = self.data_view.points
+        pts.dragStarted.connect(self._drag_started)
+        pts.dragMoved.connect(self._drag_moved)
+        pts.dragFinished.connect(lambda _row: self.history.end_live("Move point"))
+        pts.clicked.connect(self.marks.select)
+        pts.contextRequested.connect(self._point_menu)
+        scene = self.data_view.widget.scene()
+        scene.sigMouseMoved.connect(lambda pos: self.marks.set_hover(self.data_view.nearest_point(pos)))
+        scene.sigMouseClicked.connect(self._data_clicked)
+        self.loss_view.widget.scene().sigMouseMoved.connect(
+            lambda pos: self.marks.set_hover(self.loss_view.bar_at(pos)))
+
     def _drag_started(self, row: int) -> None:
         self.history.begin_live()
         self.marks.select(row)

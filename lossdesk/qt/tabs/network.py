@@ -433,17 +433,7 @@ class NetworkTab(RefreshWhenShown, DataTabActions, PointEditing, BannerMessages,
         self.descent.started.connect(self._hide_error)
         self.descent.message.connect(self.show_message)
         self.descent.playingChanged.connect(self._playing_changed)
-        pts = self.data_view.points
-        pts.dragStarted.connect(self._drag_started)
-        pts.dragMoved.connect(self._drag_moved)
-        pts.dragFinished.connect(lambda _row: self.history.end_live("Move point"))
-        pts.clicked.connect(self.marks.select)
-        pts.contextRequested.connect(self._point_menu)
-        scene = self.data_view.widget.scene()
-        scene.sigMouseMoved.connect(lambda pos: self.marks.set_hover(self.data_view.nearest_point(pos)))
-        scene.sigMouseClicked.connect(self._data_clicked)
-        self.loss_view.widget.scene().sigMouseMoved.connect(
-            lambda pos: self.marks.set_hover(self.loss_view.bar_at(pos)))
+        self.connect_point_editing()
 
     def preset_controls(self) -> tuple[QComboBox, FloatSlider]:
         return self.preset, self.noise
