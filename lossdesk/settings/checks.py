@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from lossdesk.model import LOSSES
+from lossdesk.model import LOSSES, SCHEDULES
 
 #: beyond this a number is a damaged file or a slip of the hand, not a setting
 LARGEST = 1e12
@@ -71,6 +71,22 @@ def loss_params(value: Any, task_losses: tuple[str, ...]) -> dict[str, dict[str,
     if unknown:
         raise SettingsError(f"{unknown[0]!r:.40} is not a loss of this tab")
     return result
+
+
+def schedule(kind: Any, value: Any) -> tuple[str, float | None]:
+    """(schedule, its setting) checked: a known schedule, and its setting in range or None
+    (the default). A schedule without a setting takes none: any number given stands for none."""
+    kind = name(kind, "the schedule", tuple(SCHEDULES))
+    spec = SCHEDULES[kind].setting
+    if value is None:
+        return kind, None
+    if spec is None:
+        number(value, f"{SCHEDULES[kind].title}: its setting")
+        return kind, None
+    try:
+        return kind, spec.check(value, SCHEDULES[kind].title)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 #: the penalties a cost may add (issue 15): "none" or the model's L1, L2 and elastic net

@@ -42,17 +42,8 @@ class DescentLabSettings:
                 raise SettingsError(f"the settings of {name} are damaged")
             full[name] = choice
         object.__setattr__(self, "optimizers", full)
-        checks.name(self.schedule, "the schedule", tuple(SCHEDULES))
-        spec = SCHEDULES[self.schedule].setting
-        if spec is None or self.schedule_value is None:
-            if self.schedule_value is not None:  # a schedule without a setting: any number stands for none
-                checks.number(self.schedule_value, f"{SCHEDULES[self.schedule].title}: its setting")
-            object.__setattr__(self, "schedule_value", None)
-        else:
-            try:
-                object.__setattr__(self, "schedule_value", spec.check(self.schedule_value, SCHEDULES[self.schedule].title))
-            except ValueError as exc:
-                raise SettingsError(str(exc)) from None
+        _, value = checks.schedule(self.schedule, self.schedule_value)
+        object.__setattr__(self, "schedule_value", value)
         if self.start is not None:
             if not isinstance(self.start, (tuple, list)) or len(self.start) != 2:
                 raise SettingsError("the start must be two numbers, w and b")

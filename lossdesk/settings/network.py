@@ -207,18 +207,8 @@ class NetworkSettings:
         object.__setattr__(self, "theta", _weights(theta, net.n_params))
         if not isinstance(self.optimizer, OptimizerChoice):
             raise SettingsError("the optimizer is missing")
-        checks.name(self.schedule, "the schedule", tuple(SCHEDULES))
-        spec = SCHEDULES[self.schedule].setting
-        if spec is None or self.schedule_value is None:
-            if self.schedule_value is not None:  # a schedule without a setting: any number stands for none
-                checks.number(self.schedule_value, f"{SCHEDULES[self.schedule].title}: its setting")
-            object.__setattr__(self, "schedule_value", None)
-        else:
-            try:
-                object.__setattr__(self, "schedule_value",
-                                   spec.check(self.schedule_value, SCHEDULES[self.schedule].title))
-            except ValueError as exc:
-                raise SettingsError(str(exc)) from None
+        _, value = checks.schedule(self.schedule, self.schedule_value)
+        object.__setattr__(self, "schedule_value", value)
         if self.batch_size is not None:
             object.__setattr__(self, "batch_size", checks.whole(self.batch_size, "the batch size", 1, MAX_BATCH))
         object.__setattr__(self, "test_fraction",
